@@ -1,0 +1,70 @@
+"""The public API of core: everything the web lab (app/) needs, and nothing it must not do.
+
+The UI never imports torch or trains in its own process: it submits configs to the job
+manager, reads run folders through the run store, and asks for previews and predictions.
+"""
+from __future__ import annotations
+
+import functools
+
+from core.backbones import BackboneError, list_backbones
+from core.config import ConfigError, RunConfig, resolve
+from core.data import DataError, list_presets, load_task
+from core.jobs import JobManager
+from core.methods import METHODS, MethodError, check_fits
+from core.runs import ACTIVE, STATUSES, Run, RunStore
+from core.tasks.cloze import TemplateError
+
+USER_ERRORS = (ConfigError, DataError, MethodError, BackboneError, TemplateError)
+
+
+def catalog() -> dict:
+    """Names and one-line descriptions of tasks, backbones and methods (with their task families)."""
+    return {"tasks": list_presets(), "backbones": list_backbones(),
+            "methods": {name: {"summary": spec.summary, "families": list(spec.families),
+                               "uses_prompt_length": spec.uses_prompt_length,
+                               "reparameterize": spec.default_reparameterize}
+                        for name, spec in METHODS.items()}}
+
+
+@functools.lru_cache(maxsize=64)
+def _preview(config: RunConfig) -> dict:
+    from core.model import count_parameters, format_share  # torch stays out of UI start-up
+    from core.train import setup
+    s = setup(config)
+    trainable, total = count_parameters(s.model)
+    return {"trainable": trainable, "total": total, "share": format_share(trainable, total),
+            "family": s.task.family, "resolved": s.config.to_dict(), "cli": s.config.cli_command(),
+            "yaml": s.config.to_yaml()}
+
+
+def preview(config: RunConfig) -> dict:
+    """Trainable share, the resolved config and the equivalent CLI/YAML, before launching.
+    Raises one of USER_ERRORS with a message for the user when the config cannot run."""
+    hashable = config.replace(init_from=tuple(config.init_from))
+    return _preview(hashable)
+
+
+def task_info(name: str) -> dict:
+    task = load_task(name)
+    return {"name": task.name, "family": task.family, "labels": task.labels, "templates": task.templates,
+            "description": task.description, "train_size": len(task.train), "dev_size": len(task.dev)}
+
+
+def predict_text(run_path: str, text: str, second: str = "") -> dict:
+    from core.inference import predict_text as predict
+    return predict(run_path, text, second)
+
+
+def score_templates(task: str, backbone: str, templates: list[dict] | None = None, max_examples: int = 200):
+    from core.classroom import score_templates as score
+    return score(task, backbone, templates, max_examples)
+
+
+def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[int]]:
+    from core.tasks.classification import confusion_matrix as confusion
+    return confusion([p["gold"] for p in predictions], [p["predicted"] for p in predictions], labels)
+
+
+__all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "Run", "RunConfig", "RunStore", "catalog",
+           "check_fits", "confusion_matrix", "predict_text", "preview", "resolve", "score_templates", "task_info"]

@@ -1,0 +1,81 @@
+"""Assemble a Task from checked examples: labels, the dev-label check, the train/dev split.
+
+Examples travel as (where, example) pairs until the Task is built, so a late check (a dev label
+unknown to training) can still name the line it comes from.
+"""
+from __future__ import annotations
+
+import random
+
+from core.data.errors import DataError
+from core.data.iob import entity_types, tag_names
+from core.tasks.base import Task
+
+Located = tuple[str, dict]  # ("dev.csv line 4", example)
+DEV_SHARE, DEV_MAX, SPLIT_SEED = 0.2, 1000, 0
+
+
+def label_keys(family: str, example: dict) -> set[str]:
+    """What must be known from training: the class, or the entity types of a sentence."""
+    if family == "classification":
+        return {example["label"]}
+    if family == "tagging":
+        return entity_types(example["tags"])
+    return set()
+
+
+def make_task(name: str, family: str, train: list[Located], dev: list[Located], *,
+              description: str = "", labels: list[str] | None = None, **extras) -> Task:
+    """Build the Task; `labels` fixes the label set (presets), else it is read off the training data."""
+    if not train or not dev:
+        raise DataError(f"{name}: {len(train)} training and {len(dev)} dev examples; need at least one of each")
+    if labels is None:
+        known = set().union(*(label_keys(family, e) for _, e in train))
+        labels = sorted(known) if family == "classification" else tag_names(known) if family == "tagging" else []
+    else:
+        known = entity_types(labels) if family == "tagging" else set(labels)
+        _check_known(family, train, known, "the task's labels")
+    _check_known(family, dev, known, "the training labels")
+    if family == "classification" and len(labels) < 2:
+        raise DataError(f"{name}: every training example has the label '{labels[0]}'; "
+                        "classification needs at least 2 labels")
+    examples = [e for _, e in train + dev]
+    extras.setdefault("unanswerable", family == "qa" and any(not e["answers"]["text"] for e in examples))
+    return Task(name=name, family=family, train=[e for _, e in train], dev=[e for _, e in dev],
+                labels=labels, description=description, **extras)
+
+
+def _check_known(family: str, items: list[Located], known: set[str], what: str) -> None:
+    kind = "label" if family == "classification" else "entity type"
+    for where, example in items:
+        unknown = sorted(label_keys(family, example) - known)
+        if unknown:
+            raise DataError(f"{where}: {kind} '{unknown[0]}' does not appear in {what} ({', '.join(sorted(known))})")
+
+
+def split(name: str, family: str, items: list[Located], seed: int = SPLIT_SEED) -> tuple[list, list, str]:
+    """Deterministic train/dev split of one file: dev = 20% (at most 1000) after a seeded shuffle.
+
+    Dev examples whose label (or entity type) never occurs in train move to train, so a rare
+    label cannot make the split unusable. Both parts keep the file order.
+    """
+    if len(items) < 2:
+        raise DataError(f"{name}: {len(items)} example(s); need at least 2 (one to train on, one to evaluate)")
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    n_dev = min(DEV_MAX, max(1, round(DEV_SHARE * len(items))))
+    dev_ids, train_ids = set(order[:n_dev]), set(order[n_dev:])
+    seen = set().union(*(label_keys(family, items[i][1]) for i in train_ids))
+    moved = {i for i in dev_ids if not label_keys(family, items[i][1]) <= seen}
+    if len(moved) == len(dev_ids):
+        where, example = items[min(moved)]
+        raise DataError(f"{name}: too few examples to split: the dev part would only hold labels that no "
+                        f"training example has (first: {where}, {sorted(label_keys(family, example))}); "
+                        "add examples, or give a folder with train and dev files")
+    dev_ids -= moved
+    train_ids |= moved
+    train, dev = [items[i] for i in sorted(train_ids)], [items[i] for i in sorted(dev_ids)]
+    note = (f"{name}: {len(items)} examples split into {len(train)} train / {len(dev)} dev "
+            f"(dev = {DEV_SHARE:.0%} of a shuffle with seed {seed}, at most {DEV_MAX}"
+            + (f"; {len(moved)} with labels unseen in train moved to train)" if moved else ")"))
+    return train, dev, note

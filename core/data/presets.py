@@ -1,0 +1,60 @@
+"""Task presets: metadata in presets/tasks/<name>.yaml, data in presets/data/<name>/{train,dev}.jsonl.
+
+Presets are data (adding one needs no code): any YAML file in presets/tasks is a preset.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from core.data.build import make_task
+from core.data.errors import DataError
+from core.data.files import read_file
+from core.data.iob import tag_names
+from core.tasks.base import FAMILIES, Task
+
+PRESETS_DIR = Path(__file__).resolve().parents[2] / "presets"
+
+
+def preset_file(name: str) -> Path:
+    return PRESETS_DIR / "tasks" / f"{name}.yaml"
+
+
+def is_preset(name: str) -> bool:
+    return "/" not in name and "\\" not in name and preset_file(name).is_file()
+
+
+def list_presets() -> dict[str, str]:
+    """name -> one-line description, for the task picker."""
+    return {path.stem: read_meta(path.stem).get("description", "")
+            for path in sorted((PRESETS_DIR / "tasks").glob("*.yaml"))}
+
+
+def read_meta(name: str) -> dict:
+    path = preset_file(name)
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise DataError(f"preset '{name}': cannot read {path.name}: {e}") from None
+    if not isinstance(meta, dict) or meta.get("family") not in FAMILIES:
+        raise DataError(f"preset '{name}': {path.name} needs a 'family' key, one of {', '.join(FAMILIES)}")
+    return meta
+
+
+def load_preset(name: str) -> Task:
+    """The preset's Task: its shipped data checked against its label set, plus templates and defaults."""
+    meta = read_meta(name)
+    family, folder = meta["family"], PRESETS_DIR / "data" / name
+    if not (folder / "train.jsonl").is_file() or not (folder / "dev.jsonl").is_file():
+        raise DataError(f"preset '{name}': data not found; expected {folder}/train.jsonl and dev.jsonl")
+    _, train = read_file(folder / "train.jsonl", family)
+    _, dev = read_file(folder / "dev.jsonl", family)
+    labels = meta.get("labels")
+    if family == "tagging" and labels and not all(tag == "O" or tag[:2] in ("B-", "I-") for tag in labels):
+        labels = tag_names({tag.split("-", 1)[-1] for tag in labels if tag != "O"})  # entity types -> tags
+    extras = {"unanswerable": bool(meta["unanswerable"])} if "unanswerable" in meta else {}
+    return make_task(name, family, train, dev, labels=labels or None, description=meta.get("description", ""),
+                     templates=meta.get("templates") or [], ptuning_template=meta.get("ptuning_template"),
+                     defaults=meta.get("defaults") or {}, test_examples=meta.get("test_examples") or [],
+                     **extras)

@@ -1,0 +1,35 @@
+"""Methods by name. `build_model(config, backbone, task)` is the only entry point downstream."""
+# imported in the order the lab lists them
+from core.methods import fine_tuning  # noqa: F401
+from core.methods import manual_prompt  # noqa: F401
+from core.methods import prompt_tuning  # noqa: F401
+from core.methods import p_tuning  # noqa: F401
+from core.methods import prefix_tuning  # noqa: F401
+from core.methods import p_tuning_v2  # noqa: F401
+from core.methods import bitfit  # noqa: F401
+from core.methods import lora  # noqa: F401
+from core.methods.base import METHODS, MethodError, MethodSpec
+from core.methods.transfer import transfer_prompts
+
+
+def get_method(name: str) -> MethodSpec:
+    if name not in METHODS:
+        raise MethodError(f"unknown method '{name}'; choose one of: {', '.join(METHODS)}")
+    return METHODS[name]
+
+
+def check_fits(method: str, family: str) -> None:
+    spec = get_method(method)
+    if family not in spec.families:
+        raise MethodError(f"{method} does not fit a {family} task: {spec.unsupported_reason}")
+
+
+def build_model(config, backbone, task):
+    check_fits(config.method, task.family)
+    model = get_method(config.method).build(config, backbone, task)
+    if config.init_from:
+        transfer_prompts(model, config.init_from)
+    return model
+
+
+__all__ = ["METHODS", "MethodError", "MethodSpec", "build_model", "check_fits", "get_method"]

@@ -1,0 +1,99 @@
+"""The one shape every method has: `build(config, backbone, task) -> PromptModel`.
+
+Each method module registers a MethodSpec; `core.methods.build_model` checks the method
+fits the task family, builds, then applies soft-prompt transfer. Trainable parameters are
+chosen by named pure filters (as in litgpt / torchtune), so tests can assert exact sets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from torch import nn
+
+from core.backbones import LM_HEAD_NAMES
+from core.heads import VerbalizerHead, build_head
+from core.tasks import family_of
+from core.tasks.cloze import Cloze
+
+
+class MethodError(ValueError):
+    """A method that cannot be used here; the message says why and what to use instead."""
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    name: str
+    summary: str
+    families: tuple[str, ...]  # task families the method supports (where the papers use it)
+    unsupported_reason: str  # shown when a task family is not among `families`
+    build: Callable  # (config, backbone, task) -> PromptModel
+    uses_prompt_length: bool = True
+    default_reparameterize: bool | None = None
+
+
+METHODS: dict[str, MethodSpec] = {}
+
+
+def register(spec: MethodSpec) -> MethodSpec:
+    METHODS[spec.name] = spec
+    return spec
+
+
+def set_trainable(model: nn.Module, keep: Callable[[str, nn.Parameter], bool]) -> None:
+    """requires_grad = keep(name, param) for every parameter (shared tensors by first name)."""
+    for name, param in model.named_parameters():
+        param.requires_grad_(keep(name, param))
+
+
+def is_head(name: str, _=None) -> bool:
+    return name.startswith("head.") and not name.startswith("head.lm_head.")
+
+
+def is_prompt(name: str, _=None) -> bool:
+    return name.split(".")[0] in ("input_prompt", "token_prompt", "deep_prompt")
+
+
+def lm_head_params(backbone) -> set[str]:
+    """PromptModel-level names of the LM head's own parameters (its tied decoder excluded)."""
+    attr = next(n for n in LM_HEAD_NAMES if hasattr(backbone.model, n))
+    embeddings = backbone.model.get_input_embeddings().weight
+    return {f"backbone.{attr}.{n}" for n, p in getattr(backbone.model, attr).named_parameters()
+            if p is not embeddings}
+
+
+def fresh_lm_head(backbone) -> set[str]:
+    """A checkpoint without an LM head (MiniLM) gets a newly initialised one: cloze methods
+    train it like a task head, or their label-word scores would be random."""
+    return set() if backbone.lm_head_pretrained else lm_head_params(backbone)
+
+
+def task_head(config, backbone, task) -> nn.Module:
+    """The family's plain head: [CLS]/last-token classifier, token classifier or span head."""
+    family = family_of(task)
+    return build_head(family.head, backbone, max(len(task.labels), 1), config.dropout)
+
+
+def cloze_for(config, backbone, task, template: str | None = None, prompt_length: int = 0) -> Cloze:
+    """The template + verbalizer for cloze-style methods (manual prompts, P-tuning, BitFit's null prompt)."""
+    if not task.templates:
+        raise MethodError(f"task '{task.name}' has no verbalizer (label words); cloze-style methods need "
+                          "a preset with templates, or use fine-tuning / prompt-tuning / p-tuning-v2")
+    chosen = config.template
+    if isinstance(chosen, int):
+        if not 0 <= chosen < len(task.templates):
+            raise MethodError(f"template index {chosen} is out of range: task '{task.name}' has "
+                              f"{len(task.templates)} templates (0-{len(task.templates) - 1})")
+        entry = task.templates[chosen]
+    else:
+        entry = {"template": chosen, "verbalizer": task.templates[0]["verbalizer"]}
+    return Cloze(template or entry["template"], entry["verbalizer"], backbone.kind, prompt_length)
+
+
+def verbalizer_head(backbone, task, cloze: Cloze) -> VerbalizerHead:
+    return VerbalizerHead(backbone.lm_head, cloze.label_word_ids(task.labels, backbone.tokenizer))
+
+
+def null_template(task) -> str:
+    """Null prompt (Logan IV et al., 2022): the input and [MASK], no words of a template."""
+    return "{text} {text_b} {mask}" if task.train and "text_b" in task.train[0] else "{text} {mask}"

@@ -1,0 +1,66 @@
+"""P-tuning (Liu et al., 2021, "GPT Understands, Too"): pseudo-prompt tokens placed in a
+template, produced by a prompt encoder (bi-LSTM + MLP as in the paper, or an MLP), with
+optional anchor tokens (literal words in the template such as "?"). The label word is read
+at [MASK] through a verbalizer. The backbone is frozen unless tune_backbone is set.
+"""
+import torch
+from torch import nn
+
+from core.methods.base import (MethodSpec, cloze_for, fresh_lm_head, is_prompt, register,
+                               set_trainable, verbalizer_head)
+from core.model import PromptModel
+
+DEFAULT_TEMPLATE = "{prompt} {text} {prompt} {mask}"
+DEFAULT_PAIR_TEMPLATE = "{prompt} {text} ? {prompt} {text_b} {prompt} {mask}"
+
+
+class PromptEncoder(nn.Module):
+    """(n, H) trainable inputs -> (n, H) pseudo-token embeddings, reparameterised so the
+    tokens are not independent (the paper's fix for discrete, poorly-conditioned prompts)."""
+
+    def __init__(self, length: int, hidden: int, kind: str):
+        super().__init__()
+        self.length, self.kind = length, kind
+        self.inputs = nn.Embedding(length, hidden)
+        if kind == "lstm":
+            self.lstm = nn.LSTM(hidden, hidden // 2, num_layers=2, bidirectional=True, batch_first=True)
+        self.mlp = nn.Sequential(nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
+
+    def prompts(self) -> torch.Tensor:
+        x = self.inputs.weight.unsqueeze(0)  # (1, n, H)
+        if self.kind == "lstm":
+            x = self.lstm(x)[0]
+        return self.mlp(x).squeeze(0)  # (n, H)
+
+    def forward(self, embeds, prompt_mask):
+        slots = prompt_mask.bool()  # (B, T), exactly n True per row
+        filled = torch.zeros_like(embeds)
+        filled[slots] = self.prompts().to(embeds.dtype).repeat(embeds.shape[0], 1)
+        return torch.where(slots.unsqueeze(-1), filled, embeds)
+
+
+def template_for(config, task) -> str:
+    if config.ptuning_template:
+        return config.ptuning_template
+    if task.ptuning_template:
+        return task.ptuning_template
+    return DEFAULT_PAIR_TEMPLATE if task.train and "text_b" in task.train[0] else DEFAULT_TEMPLATE
+
+
+def build(config, backbone, task) -> PromptModel:
+    cloze = cloze_for(config, backbone, task, template=template_for(config, task),
+                      prompt_length=config.prompt_length)
+    encoder = PromptEncoder(config.prompt_length, backbone.hidden_size, config.prompt_encoder)
+    model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), token_prompt=encoder)
+    model.cloze = cloze
+    fresh = fresh_lm_head(backbone)
+    set_trainable(model, lambda n, _: is_prompt(n) or n in fresh
+                  or (config.tune_backbone and n.startswith("backbone.")))
+    return model
+
+
+SPEC = register(MethodSpec(
+    "p-tuning", "pseudo-prompt tokens in a template via an LSTM/MLP prompt encoder, verbalizer at [MASK]",
+    ("classification",),
+    "P-tuning fills a cloze template scored through label words; tagging and QA answers are not one "
+    "word (use prompt-tuning or p-tuning-v2, which have token and span heads)", build))

@@ -1,0 +1,15 @@
+"""P-tuning v2 (Liu et al., 2022): deep prompts in every layer without reparameterisation,
+a plain [CLS] / token / span head, frozen backbone; comparable to fine-tuning across scales
+and tasks (its Table 2-4)."""
+from core.methods.base import MethodSpec, register
+from core.methods.deep_prompt import build_deep
+
+
+def build(config, backbone, task):
+    return build_deep(config, backbone, task,
+                      reparameterize=False if config.reparameterize is None else config.reparameterize)
+
+
+SPEC = register(MethodSpec(
+    "p-tuning-v2", "deep prompts in every layer, no reparameterisation, [CLS]/token heads, frozen backbone",
+    ("classification", "tagging", "qa"), "", build, default_reparameterize=False))

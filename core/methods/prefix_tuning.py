@@ -1,0 +1,14 @@
+"""Prefix-tuning (Li & Liang, 2021): key/value prefixes in every layer, trained through an
+MLP reparameterisation (the paper found direct optimisation unstable); frozen backbone."""
+from core.methods.base import MethodSpec, register
+from core.methods.deep_prompt import build_deep
+
+
+def build(config, backbone, task):
+    return build_deep(config, backbone, task,
+                      reparameterize=True if config.reparameterize is None else config.reparameterize)
+
+
+SPEC = register(MethodSpec(
+    "prefix-tuning", "deep key/value prefixes in every layer through an MLP, frozen backbone",
+    ("classification", "tagging", "qa"), "", build, default_reparameterize=True))

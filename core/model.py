@@ -1,0 +1,89 @@
+"""PromptModel: backbone + what a method adds + a task head, in one forward pass.
+
+A method fills up to three slots, each optional:
+  input_prompt   shallow soft prompt inserted into the input embeddings (Prompt Tuning)
+  token_prompt   replaces placeholder tokens in a template (P-tuning's prompt encoder)
+  deep_prompt    per-layer key/value prefixes (Prefix-tuning, P-tuning v2)
+Shallow prompts are cut out of the hidden states before the head, so token tagging and
+QA heads stay aligned with the input tokens (PEFT's prompt tuning misaligns them).
+"""
+from __future__ import annotations
+
+import inspect
+
+import torch
+from torch import nn
+
+
+class PromptModel(nn.Module):
+    def __init__(self, backbone, head: nn.Module, input_prompt: nn.Module | None = None,
+                 token_prompt: nn.Module | None = None, deep_prompt: nn.Module | None = None):
+        super().__init__()
+        self.backbone = backbone.model  # registered: its parameters are part of this model
+        self.kind = backbone.kind
+        self.head, self.input_prompt, self.token_prompt, self.deep_prompt = head, input_prompt, token_prompt, deep_prompt
+        self._body_args = set(inspect.signature(backbone.body.forward).parameters)
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        input_ids, mask = batch["input_ids"], batch["attention_mask"]
+        embeds = self.backbone.get_input_embeddings()(input_ids)  # (B, T, H)
+        extra = {}
+        if "token_type_ids" in batch and "token_type_ids" in self._body_args:
+            extra["token_type_ids"] = batch["token_type_ids"]
+        if self.token_prompt is not None:
+            embeds = self.token_prompt(embeds, batch["prompt_mask"])
+        at = n = 0
+        if self.input_prompt is not None:
+            at = 1 if self.kind == "encoder" else 0  # after [CLS]: the sequence head still reads [CLS]
+            embeds, mask, extra = self.input_prompt(embeds, mask, extra, at)
+            n = self.input_prompt.length
+        if self.deep_prompt is not None:
+            batch_size, length = input_ids.shape
+            extra["past_key_values"] = self.deep_prompt(batch_size)
+            prefix_mask = torch.ones(batch_size, self.deep_prompt.length, dtype=mask.dtype, device=mask.device)
+            mask = torch.cat([prefix_mask, mask], dim=1)  # the mask covers prefix + sequence
+            # explicit positions: without them every position shifts by the prefix length
+            extra["position_ids"] = torch.arange(length, device=input_ids.device).expand(batch_size, -1)
+        hidden = self.backbone.base_model(inputs_embeds=embeds, attention_mask=mask, **extra).last_hidden_state
+        if n:
+            hidden = torch.cat([hidden[:, :at], hidden[:, at + n:]], dim=1)  # drop prompt positions
+        return self.head(hidden, batch)
+
+    def trainable_state_dict(self) -> dict[str, torch.Tensor]:
+        """Only what training changed: the prompt, the head, the trained backbone parts."""
+        return {name: p.detach().cpu().contiguous() for name, p in self.named_parameters() if p.requires_grad}
+
+    def load_trainable(self, state: dict[str, torch.Tensor]) -> None:
+        own = dict(self.named_parameters())
+        unknown = sorted(set(state) - set(own))
+        if unknown:
+            raise ValueError(f"saved parameters do not fit this model: {unknown[:3]}")
+        with torch.no_grad():
+            for name, value in state.items():
+                if own[name].shape != value.shape:
+                    raise ValueError(f"{name}: saved shape {tuple(value.shape)} != model {tuple(own[name].shape)}")
+                own[name].copy_(value)
+
+
+def count_parameters(model: nn.Module) -> tuple[int, int]:
+    """(trainable, total), shared (tied) tensors counted once."""
+    seen, trainable, total = set(), 0, 0
+    for p in model.parameters():
+        if id(p) in seen:
+            continue
+        seen.add(id(p))
+        total += p.numel()
+        trainable += p.numel() if p.requires_grad else 0
+    return trainable, total
+
+
+def format_share(trainable: int, total: int) -> str:
+    """'0.41% of 22.7M' — the figure shown before every run."""
+    def short(n: int) -> str:
+        for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+            if n >= size:
+                return f"{n / size:.1f}{unit}"
+        return str(n)
+    share = 100 * trainable / total if total else 0.0
+    digits = 2 if share < 10 else 1
+    return f"{share:.{digits}f}% of {short(total)}"
