@@ -53,6 +53,11 @@ def load_preset(name: str) -> Task:
     labels = meta.get("labels")
     if family == "tagging" and labels and not all(tag == "O" or tag[:2] in ("B-", "I-") for tag in labels):
         labels = tag_names({tag.split("-", 1)[-1] for tag in labels if tag != "O"})  # entity types -> tags
+    for template in meta.get("templates") or []:
+        odd = {k: v for k, v in template.get("verbalizer", {}).items() if not isinstance(v, str)}
+        if odd:  # YAML reads unquoted Yes/No/True as booleans
+            raise DataError(f"preset '{name}': template {template.get('name')!r} has non-text label words "
+                            f"{odd}; quote them in {name}.yaml")
     extras = {"unanswerable": bool(meta["unanswerable"])} if "unanswerable" in meta else {}
     return make_task(name, family, train, dev, labels=labels or None, description=meta.get("description", ""),
                      templates=meta.get("templates") or [], ptuning_template=meta.get("ptuning_template"),

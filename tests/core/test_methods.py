@@ -38,11 +38,14 @@ def expected_trainable(method: str, name: str, verbalizer: bool) -> bool:
 
 
 def build(method, backbone_name, task_key, seed=0):
+    """The backbone is always the same (seed 0, as a pretrained one would be); `seed` varies
+    only what the method adds."""
     family, pair = TASKS[task_key]
     task = tiny_task(family, pair)
-    backbone = load_backbone(backbone_name, seed=seed)
+    backbone = load_backbone(backbone_name, seed=0)
     config = RunConfig(task=task.name, backbone=backbone_name, method=method, prompt_length=PROMPT,
                        epochs=1, max_length=64, dropout=0.0, seed=seed)
+    torch.manual_seed(seed)
     return task, backbone, build_model(config, backbone, task)
 
 
@@ -77,7 +80,9 @@ def test_method_trains_exactly_its_parameters(method, backbone_name, task_key, s
     batch = batch_for(task, backbone, model)
     loss = family_of(task).loss(model(batch), batch)
     loss.backward()
-    no_grad = [n for n, p in model.named_parameters() if p.requires_grad and (p.grad is None or not p.grad.any())]
+    # LoRA's B starts at zero, so A's first gradient is zero by design (but must exist)
+    no_grad = [n for n, p in model.named_parameters() if p.requires_grad and
+               (p.grad is None or (not p.grad.any() and "lora_A" not in n))]
     assert no_grad == [], f"trainable but outside the graph: {no_grad}"
     optimizer.step()
     for name, param in model.named_parameters():
@@ -184,3 +189,27 @@ def test_deep_prompts_refuse_models_without_past_key_values(monkeypatch):
     monkeypatch.setattr(type(backbone), "supports_deep_prompts", property(lambda self: False))
     with pytest.raises(MethodError, match="past key/values"):
         build_model(RunConfig(task="t", backbone="tiny-encoder", method="p-tuning-v2"), backbone, task)
+
+
+@pytest.mark.parametrize("backbone_name", BACKBONES)
+def test_masked_out_prefix_leaves_the_backbone_output_unchanged(backbone_name):
+    """Checks the injection itself: cache layout, extended mask and unshifted positions."""
+    task, backbone, model = build("p-tuning-v2", backbone_name, "tagging")
+    model.eval()
+    batch = batch_for(task, backbone, model)
+    embeds = backbone.model.get_input_embeddings()(batch["input_ids"])
+    mask = batch["attention_mask"]
+    positions = torch.arange(mask.shape[1]).expand(mask.shape[0], -1)
+    with torch.no_grad():
+        plain = backbone.body(inputs_embeds=embeds, attention_mask=mask, position_ids=positions).last_hidden_state
+        prefixed = backbone.body(
+            inputs_embeds=embeds, position_ids=positions, past_key_values=model.deep_prompt(mask.shape[0]),
+            attention_mask=torch.cat([torch.zeros(mask.shape[0], PROMPT, dtype=mask.dtype), mask], 1),
+        ).last_hidden_state
+        live = model.deep_prompt(mask.shape[0])
+        attended = backbone.body(inputs_embeds=embeds, position_ids=positions, past_key_values=live,
+                                 attention_mask=torch.cat([torch.ones_like(mask[:, :PROMPT]), mask], 1)
+                                 ).last_hidden_state
+    real = mask.bool()
+    assert torch.allclose(plain[real], prefixed[real], atol=1e-5)
+    assert not torch.allclose(plain[real], attended[real], atol=1e-3)  # an attended prefix does change it

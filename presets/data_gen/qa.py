@@ -1,0 +1,64 @@
+"""SQuAD 1.1-style reading comprehension over short invented passages.
+
+Passages describe invented people, towns, companies, inventions, festivals and
+races (``qa_kinds``), so answers cannot come from world knowledge. Every
+question asks about a fact the passage states, and the answer is the exact
+span recorded while the passage was written. Dev passages use held-out names
+and never repeat a train passage.
+"""
+
+import random
+from collections.abc import Iterator
+
+from .qa_kinds import KINDS
+from .qa_passages import Passage, answer, answerable_slots, ask, render
+from .qa_world import World
+
+SEED = 4404
+N_TRAIN = 600
+N_DEV = 220
+
+
+def passages(rng: random.Random, world: World, seen: set) -> Iterator[Passage]:
+    """Endless stream of new passages, cycling through the kinds in random order."""
+    while True:
+        kinds = list(KINDS)
+        rng.shuffle(kinds)
+        for kind in kinds:
+            passage = None
+            while passage is None or passage.context in seen:
+                passage = render(rng, kind(rng, world))
+            seen.add(passage.context)
+            yield passage
+
+
+def row(qid: str, passage: Passage, question: str, answers: dict) -> dict:
+    return {"id": qid, "title": passage.draft.title, "context": passage.context,
+            "question": question, "answers": answers}
+
+
+def _passage_rows(rng: random.Random, passage: Passage, pid: str) -> list[dict]:
+    slots = answerable_slots(passage)
+    rng.shuffle(slots)
+    rows = []
+    for slot in slots[:rng.randint(3, 5)]:
+        question = ask(rng, passage, slot)
+        rows.append(row(f"{pid}-q{len(rows)}", passage, question, answer(passage, slot)))
+    return rows
+
+
+def _split(rng: random.Random, name: str, n: int, seen: set) -> list[dict]:
+    rows = []
+    stream = passages(rng, World(rng, dev=name == "dev"), seen)
+    for i, passage in enumerate(stream):
+        rows += _passage_rows(rng, passage, f"qa-{name}-{i:04d}")
+        if len(rows) >= n:
+            return rows[:n]
+    return rows
+
+
+def build(seed: int = SEED) -> dict[str, list[dict]]:
+    """Return {"train": rows, "dev": rows} in the SQuAD 1.1 field layout."""
+    rng = random.Random(seed)
+    seen: set = set()
+    return {"train": _split(rng, "train", N_TRAIN, seen), "dev": _split(rng, "dev", N_DEV, seen)}
