@@ -88,3 +88,19 @@ def test_cli_command_round_trips():
     config = RunConfig(task="ner", method="prompt-tuning", prompt_length=8, lr=0.03)
     args = train_module.parse_args(config.cli_command().split()[3:])
     assert train_module.config_from_args(args) == config
+
+
+def test_soft_prompt_transfer_starts_from_the_source_prompt(tmp_path, capsys):
+    from safetensors.torch import load_file
+
+    from core.train import setup
+    source = run_cli(capsys, "--task", "sentiment", "--method", "prompt-tuning", "--prompt-length", "4",
+                     "--max-steps", "2", "--out", str(tmp_path), *FAST)
+    trained = load_file(f"{source['run']}/trained.safetensors")["input_prompt.embedding"]
+    config = RunConfig(task="nli", backbone="tiny-encoder", method="prompt-tuning", prompt_length=4,
+                       init_from=[source["run"]])
+    s = setup(config)
+    assert s.task.labels != ["negative", "positive"]  # another task, another head
+    assert (s.model.input_prompt.embedding.detach() == trained).all()
+    with pytest.raises(ValueError, match="does not match this run"):
+        setup(config.replace(prompt_length=8))
