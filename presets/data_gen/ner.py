@@ -1,11 +1,12 @@
 """News-style NER sentences in IOB2 with PER, ORG, LOC and MISC entities.
 
-Sentences come from ~60 hand-written news templates (markets, sport, politics,
+Sentences come from 70 hand-written news templates (markets, sport, politics,
 culture, tech) whose slots are filled from large entity pools. Every pool, and
 every component of a compositional name ("{city} Rovers"), is split with a
 fixed holdout: train only ever sees the train part, while about half of the
-dev entities come from the held-out part. Dev therefore contains many entity
-strings never seen in training, and the tagger has to use context.
+dev entities come from the held-out part. A fifth of the templates are also
+dev-only. Dev therefore has many entity strings and sentence frames never
+seen in training, and the tagger has to generalise from context.
 """
 
 import random
@@ -16,7 +17,7 @@ from .names import FEMALE, MALE, SURNAMES, holdout
 SEED = 3303
 N_TRAIN = 800
 N_DEV = 250
-DEV_FRESH = 0.5  # chance a dev slot draws from the held-out pools
+DEV_FRESH = 0.5  # chance a dev slot (or dev template) comes from the held-out part
 
 TEMPLATES = [
     "{PER} , chief executive of {ORG_CO} , said on {DAY} that the company would open a new plant in {LOC_CITY} .",
@@ -85,6 +86,10 @@ TEMPLATES = [
     "Tourism in {LOC_PLACE} has grown since {ORG_CO} began direct flights from {LOC_CITY} .",
     "Researchers at {ORG_UNI} translated the letters from {LANG} into {LANG} .",
     "{PER} said {ORG_CO} would invest {MONEY} in a new factory near {LOC_CITY} .",
+    "{ORG_CO} 's chief executive {PER} said sales in {LOC_COUNTRY} had doubled .",
+    "{LOC_COUNTRY} 's foreign minister {PER} arrived in {LOC_CITY} on {DAY} for two days of talks .",
+    "{PER} , a {NAT} engineer , designed the new terminal at {LOC_CITY} airport for {ORG_CO} .",
+    "Fans of {ORG_CLUB} celebrated in the streets of {LOC_CITY} after the {EVENT_SPORT} final .",
 ]
 
 TAGS = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "NAT": "MISC", "LANG": "MISC",
@@ -238,17 +243,30 @@ def _sentence(template: str, pools: Pools, rng: random.Random) -> tuple[list, li
         tokens += article + words
         tags += ["O"] * len(article) + [f"B-{tag}"] + [f"I-{tag}"] * (len(words) - 1)
     tokens[0] = tokens[0][0].upper() + tokens[0][1:]
-    return tokens, tags
+    return _articles(tokens), tags
+
+
+def _articles(tokens: list[str]) -> list[str]:
+    """'a Italian' -> 'an Italian' (but 'a European', 'a Ukrainian')."""
+    out = list(tokens)
+    for i, (word, following) in enumerate(zip(tokens, tokens[1:])):
+        if word in ("a", "A") and following[0] in "AEIOU" \
+                and not following.startswith(("Eu", "Uk", "Ur", "Uni")):
+            out[i] = word + "n"
+    return out
+
+
+def _template(rng: random.Random, dev: bool) -> str:
+    """Every fifth template is dev-only, so dev also has sentence frames train never saw."""
+    train_part, dev_part = holdout(TEMPLATES, every=5)
+    fresh = dev and rng.random() < DEV_FRESH
+    return rng.choice(dev_part if fresh else train_part)
 
 
 def _split(rng: random.Random, n: int, dev: bool, seen: set) -> list[dict]:
     pools, rows = Pools(rng, dev), []
-    order = []
     while len(rows) < n:
-        if not order:
-            order = list(TEMPLATES)
-            rng.shuffle(order)
-        made = _sentence(order.pop(), pools, rng)
+        made = _sentence(_template(rng, dev), pools, rng)
         if made is None or " ".join(made[0]) in seen:
             continue
         seen.add(" ".join(made[0]))

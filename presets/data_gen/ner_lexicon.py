@@ -36,12 +36,12 @@ Alaska|Texas|California|Yorkshire|Sicily|Sardinia|Corsica|Borneo|Sumatra|Mindana
 
 COUNTRIES = _bar("""
 Germany|France|Spain|Italy|Portugal|Britain|Ireland|Norway|Sweden|Finland|Denmark|Poland
-Austria|Switzerland|Belgium|Netherlands|Greece|Turkey|Russia|Ukraine|Romania|Bulgaria|Serbia
-Croatia|Hungary|Czech Republic|Egypt|Morocco|Algeria|Tunisia|Nigeria|Ghana|Kenya|Ethiopia
+Austria|Switzerland|Belgium|Mongolia|Greece|Turkey|Russia|Ukraine|Romania|Bulgaria|Serbia
+Croatia|Hungary|Czechia|Egypt|Morocco|Algeria|Tunisia|Nigeria|Ghana|Kenya|Ethiopia
 Uganda|Tanzania|South Africa|Zimbabwe|Senegal|Ivory Coast|Iran|Iraq|Israel|Jordan|Lebanon
-Saudi Arabia|Qatar|United Arab Emirates|Pakistan|India|Bangladesh|Sri Lanka|Nepal|China
-Japan|South Korea|North Korea|Vietnam|Thailand|Indonesia|Malaysia|Philippines|Australia
-New Zealand|Canada|United States|Mexico|Brazil|Argentina|Chile|Peru|Colombia|Venezuela
+Saudi Arabia|Qatar|Laos|Pakistan|India|Bangladesh|Sri Lanka|Nepal|China
+Japan|South Korea|North Korea|Vietnam|Thailand|Indonesia|Malaysia|Cambodia|Australia
+New Zealand|Canada|Kazakhstan|Mexico|Brazil|Argentina|Chile|Peru|Colombia|Venezuela
 Ecuador|Cuba|Uruguay|Bolivia|Iceland|Estonia|Latvia|Lithuania|Slovakia|Slovenia|Georgia
 """)
 

@@ -274,7 +274,9 @@ def _neutral_extra(rng: random.Random, s: Scene) -> str | None:
     if r < 0.15:
         return _sentence(s.who.the, s.be, "not", _any_act(rng, s), _extra(rng, s))
     if r < 0.3:
-        return _sentence("there", be, subject, _any_act(rng, s), _extra(rng, s))
+        who = rng.choice((s.who.np,) + s.who.hyper)
+        be = "are" if s.who.plural and not who.startswith("a ") else "is"
+        return _sentence("there", be, who, _any_act(rng, s), _extra(rng, s))
     return _sentence(subject, be, _any_act(rng, s), _extra(rng, s))
 
 

@@ -4,14 +4,19 @@ A review is one of several shapes (plain verdict, negated phrase, "X, but Y"
 contrast, two-sentence review, comparison, expectation twist) and the shape
 decides the label. Negations ("never boring", "hardly worth it") and contrasts
 put words of the opposite polarity into many reviews, so counting sentiment
-words is not enough: a model has to read the structure.
+words is not enough: a model has to read the structure. A quarter of every
+word list (adjectives, stock phrases, verdicts, film types) is held out of
+train, and dev draws on it about half the time.
 """
 
 import random
 
+from .names import holdout
+
 SEED = 1101
 N_TRAIN_PER_LABEL = 500
 N_DEV_PER_LABEL = 125
+DEV_FRESH = 0.5  # chance a dev vocabulary draw comes from the held-out slice
 LABELS = ("negative", "positive")
 
 FILMS = [
@@ -190,6 +195,29 @@ COMPARE_REFS = ["the original", "the first one", "the book", "I expected",
                 "the director's last film", "anything else out this summer"]
 
 
+class SplitRandom(random.Random):
+    """A Random that knows the split: ``pick`` keeps a slice of each word list out of train.
+
+    Dev reviews then use adjectives, phrasings and verdicts never seen in
+    training about half the time, so dev measures more than template recall.
+    """
+
+    dev = False
+
+    def pick(self, items: list, keep=lambda item: True):
+        """Choose from ``items`` (those passing ``keep``), honouring the holdout."""
+        train_part, dev_part = holdout(list(items), every=4)
+        train_part = [x for x in train_part if keep(x)]
+        dev_part = [x for x in dev_part if keep(x)]
+        if self.dev and dev_part and self.random() < DEV_FRESH:
+            return self.choice(dev_part)
+        return self.choice(train_part)
+
+
+def _one_word(text: str) -> bool:
+    return " " not in text
+
+
 def _other(label: str) -> str:
     return "negative" if label == "positive" else "positive"
 
@@ -198,40 +226,39 @@ def _be(plural: int, past: bool) -> str:
     return ("were" if plural else "was") if past else ("are" if plural else "is")
 
 
-def _aspect_clause(rng: random.Random, label: str) -> str:
+def _aspect_clause(rng: SplitRandom, label: str) -> str:
     """A clause like 'the pacing was painfully slow' with the given polarity."""
     nouns, pos, neg = ASPECTS[rng.choice(sorted(ASPECTS))]
-    noun, plural = rng.choice(nouns)
-    adj = rng.choice(pos if label == "positive" else neg)
+    noun, plural = rng.pick(nouns)
+    adj = rng.pick(pos if label == "positive" else neg)
     intens = rng.choice(INTENSIFIERS[label]) if " " not in adj else ""
     return f"{noun} {_be(plural, rng.random() < 0.5)} {intens}{adj}"
 
 
-def _film_clause(rng: random.Random, label: str, film: str) -> str:
+def _film_clause(rng: SplitRandom, label: str, film: str) -> str:
     verb = rng.choice(["is", "was", "is", "turns out to be", "feels like"])
-    pred = rng.choice(FILM_PRED[label])
+    pred = rng.pick(FILM_PRED[label])
     if verb == "feels like" and not pred.startswith(("a ", "an ", "one ")):
         verb = "feels"
     return f"{film} {verb} {pred}"
 
 
-def _clause(rng: random.Random, label: str, film: str, film_level: bool = True) -> str:
+def _clause(rng: SplitRandom, label: str, film: str, film_level: bool = True) -> str:
     """Any plain clause of the given polarity (about one aspect or the whole film)."""
     kind = rng.random()
     if kind < 0.5:
         return _aspect_clause(rng, label)
     if kind < 0.75 and film_level:
         return _film_clause(rng, label, film)
-    return rng.choice(STOCK[label])
+    return rng.pick(STOCK[label])
 
 
-def _negated(rng: random.Random, label: str, film: str) -> str:
+def _negated(rng: SplitRandom, label: str, film: str) -> str:
     nouns, pos, neg = ASPECTS[rng.choice(sorted(ASPECTS))]
-    noun, plural = rng.choice(nouns)
-    text = rng.choice(NEGATED[label]).format(
+    noun, plural = rng.pick(nouns)
+    text = rng.pick(NEGATED[label]).format(
         film=film, aspect=noun,
-        pos=rng.choice([p for p in pos if " " not in p]),
-        neg=rng.choice([n for n in neg if " " not in n]))
+        pos=rng.pick(pos, _one_word), neg=rng.pick(neg, _one_word))
     if plural:  # keep agreement for plural aspects
         for sg, pl in ((f"{noun} is", f"{noun} are"), (f"{noun} never feels", f"{noun} never feel"),
                        (f"{noun} never comes", f"{noun} never come"),
@@ -241,7 +268,7 @@ def _negated(rng: random.Random, label: str, film: str) -> str:
     return text
 
 
-def _open(rng: random.Random, body: str) -> str:
+def _open(rng: SplitRandom, body: str) -> str:
     """Prefix an optional opener ('Honestly, ') unless it would read badly."""
     opener = rng.choice(OPENERS)
     if opener == "For me, " and body.startswith("I "):
@@ -254,26 +281,30 @@ def _sentence(text: str, exclaim: bool = False) -> str:
     return text + ("!" if exclaim else ".")
 
 
-def _plain(rng: random.Random, label: str, film: str) -> str:
+def _plain(rng: SplitRandom, label: str, film: str) -> str:
     text = _open(rng, _clause(rng, label, film))
     if rng.random() < 0.35:
         text += rng.choice([", and ", " and ", ", while "]) + _clause(rng, label, "it", False)
     return _sentence(text, label == "positive" and rng.random() < 0.15)
 
 
-def _negation(rng: random.Random, label: str, film: str) -> str:
+def _negation(rng: SplitRandom, label: str, film: str) -> str:
     text = _open(rng, _negated(rng, label, film))
     if rng.random() < 0.3:
         text += rng.choice([", and ", "; ", ", and frankly "]) + _clause(rng, label, "it", False)
     return _sentence(text)
 
 
-def _turn(rng: random.Random, label: str, film: str) -> str:
-    """'X, but Y' in one of several shapes; Y (the clause after the turn) decides the label."""
+def _concession(rng: SplitRandom, label: str) -> str:
+    """A mild clause of the given polarity that a review can then overrule."""
     if rng.random() < 0.4:
-        x = rng.choice(CONCEDE[_other(label)])
-    else:
-        x = _clause(rng, _other(label), film, film_level=False)
+        return rng.pick(CONCEDE[label])
+    return _aspect_clause(rng, label)
+
+
+def _turn(rng: SplitRandom, label: str, film: str) -> str:
+    """'X, but Y' in one of several shapes; Y (the clause after the turn) decides the label."""
+    x = _concession(rng, _other(label))
     y = _clause(rng, label, film) if rng.random() < 0.75 else _negated(rng, label, film)
     shape = rng.randrange(8)
     if shape == 0:
@@ -294,31 +325,32 @@ def _turn(rng: random.Random, label: str, film: str) -> str:
     return _sentence(f"{x}, but in the end {y}")
 
 
-def _contrast(rng: random.Random, label: str, film: str) -> str:
+def _contrast(rng: SplitRandom, label: str, film: str) -> str:
     text = _turn(rng, label, film)
     if rng.random() < 0.25:
-        text += f" {rng.choice(VERDICT[label])}."
+        text += f" {rng.pick(VERDICT[label])}."
     return text
 
 
-def _verdict(rng: random.Random, label: str, after_other: bool) -> str:
-    verdict = rng.choice(VERDICT[label])
-    if after_other and rng.random() < 0.6:
+def _verdict(rng: SplitRandom, label: str, after_other: bool) -> str:
+    verdict = rng.pick(VERDICT[label])
+    if after_other:
         turn = rng.choice(["Still", "Even so", "Despite that", "That said", "But honestly"])
         verdict = f"{turn}, {verdict[0].lower()}{verdict[1:]}"
     return verdict + "."
 
 
-def _two_sentences(rng: random.Random, label: str, film: str) -> str:
-    first = label if rng.random() < 0.6 else _other(label)
-    body = _clause(rng, first, film) if rng.random() < 0.7 else _negated(rng, first, film)
+def _two_sentences(rng: SplitRandom, label: str, film: str) -> str:
+    if rng.random() < 0.35:  # a complaint (or praise) the verdict then overrules
+        first_sentence = _sentence(_concession(rng, _other(label)))
+        return f"{first_sentence} {_verdict(rng, label, True)}"
+    body = _clause(rng, label, film) if rng.random() < 0.7 else _negated(rng, label, film)
     if rng.random() < 0.3:
-        body += rng.choice([", and ", " and "]) + _clause(rng, first, "it", False)
-    first_sentence = _sentence(_open(rng, body) if first == label else body)
-    return f"{first_sentence} {_verdict(rng, label, first != label)}"
+        body += rng.choice([", and ", " and "]) + _clause(rng, label, "it", False)
+    return f"{_sentence(_open(rng, body))} {_verdict(rng, label, False)}"
 
 
-def _comparison(rng: random.Random, label: str, film: str) -> str:
+def _comparison(rng: SplitRandom, label: str, film: str) -> str:
     ref = rng.choice(COMPARE_REFS)
     if label == "positive":
         pattern = rng.choice(["{f} is far better than {r}", "{f} is even better than {r}",
@@ -333,7 +365,7 @@ def _comparison(rng: random.Random, label: str, film: str) -> str:
     return _sentence(pattern.format(f=film, r=ref))
 
 
-def _expectation(rng: random.Random, label: str, film: str) -> str:
+def _expectation(rng: SplitRandom, label: str, film: str) -> str:
     if label == "positive":
         text = rng.choice([
             "I went in with low expectations and came out {x}",
@@ -356,8 +388,8 @@ SHAPES = [(_plain, 0.20), (_negation, 0.22), (_contrast, 0.26), (_two_sentences,
           (_comparison, 0.06), (_expectation, 0.08)]
 
 
-def _review(rng: random.Random, label: str) -> str:
-    film = rng.choice(FILMS)
+def _review(rng: SplitRandom, label: str) -> str:
+    film = rng.pick(FILMS)
     r, acc = rng.random(), 0.0
     for shape, weight in SHAPES:
         acc += weight
@@ -366,7 +398,7 @@ def _review(rng: random.Random, label: str) -> str:
     return SHAPES[-1][0](rng, label, film)
 
 
-def _unique_reviews(rng: random.Random, label: str, n: int, seen: set) -> list[str]:
+def _unique_reviews(rng: SplitRandom, label: str, n: int, seen: set) -> list[str]:
     out = []
     while len(out) < n:
         text = _review(rng, label)
@@ -379,13 +411,13 @@ def _unique_reviews(rng: random.Random, label: str, n: int, seen: set) -> list[s
 
 def build(seed: int = SEED) -> dict[str, list[dict]]:
     """Return {"train": rows, "dev": rows}; rows are {"text", "label"}."""
-    rng = random.Random(seed)
+    rng = SplitRandom(seed)
     seen: set = set()
-    splits = {"train": [], "dev": []}
-    for label in LABELS:
-        texts = _unique_reviews(rng, label, N_TRAIN_PER_LABEL + N_DEV_PER_LABEL, seen)
-        splits["train"] += [{"text": t, "label": label} for t in texts[:N_TRAIN_PER_LABEL]]
-        splits["dev"] += [{"text": t, "label": label} for t in texts[N_TRAIN_PER_LABEL:]]
-    for rows in splits.values():
+    splits = {}
+    for split, n in (("train", N_TRAIN_PER_LABEL), ("dev", N_DEV_PER_LABEL)):
+        rng.dev = split == "dev"
+        rows = [{"text": t, "label": label} for label in LABELS
+                for t in _unique_reviews(rng, label, n, seen)]
         rng.shuffle(rows)
+        splits[split] = rows
     return splits
