@@ -68,3 +68,21 @@ def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[in
 
 __all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "Run", "RunConfig", "RunStore", "catalog",
            "check_fits", "confusion_matrix", "predict_text", "preview", "resolve", "score_templates", "task_info"]
+
+
+@functools.lru_cache(maxsize=64)
+def _preview_yaml(text: str) -> dict:
+    import yaml
+    return _preview.__wrapped__(RunConfig.from_dict(yaml.safe_load(text)))
+
+
+def preview_form(config: RunConfig) -> dict:
+    """preview() cached by the config's YAML: RunConfig is a mutable dataclass, hence unhashable,
+    so preview()'s own lru_cache raises TypeError on every call (used by the web lab's form)."""
+    return _preview_yaml(config.to_yaml())
+
+
+def form_choices() -> dict[str, list[str]]:
+    """Allowed values of RunConfig's choice fields, for the web lab's pickers."""
+    from core.config import PRECISIONS, PROMPT_ENCODERS, PROMPT_INITS
+    return {"precision": list(PRECISIONS), "prompt_encoder": list(PROMPT_ENCODERS), "prompt_init": list(PROMPT_INITS)}

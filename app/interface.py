@@ -1,0 +1,107 @@
+"""Composes the lab's tabs into one gr.Blocks and wires what crosses tabs (Train -> Runs,
+Runs -> Inspect, the browser's own run list). Each tab builds itself in app/tabs/<tab>.py.
+
+    demo = build_demo()                       # uses app.lab.current() (env PROMPT_LAB_RUNS, ...)
+    demo.launch(theme=THEME, css=CSS, allowed_paths=[...])
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+from app import lab as lab_state
+from app import strings as S
+from app.errors import INPUT_ERRORS, error_box, message_of
+from app.tabs import classroom, compare, inspect, runs, train
+
+THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="slate")
+CSS = """
+.lab-note { padding: 8px 12px; border-radius: 6px; margin: 4px 0; }
+.lab-error { background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd; }
+.lab-info { background: #eef2ff; color: #1e2a6b; border: 1px solid #c7d2fe; }
+.lab-progress { height: 14px; background: #e5e7eb; border-radius: 7px; overflow: hidden; }
+.lab-bar { height: 100%; background: #6366f1; transition: width 0.6s ease; }
+.lab-finished .lab-bar { background: #16a34a; }
+.lab-failed .lab-bar, .lab-interrupted .lab-bar, .lab-aborted .lab-bar { background: #dc2626; }
+.lab-progress-text { font-size: 0.9em; color: #4b5563; margin-top: 4px; }
+table.lab-tags { border-collapse: collapse; font-size: 0.92em; }
+table.lab-tags td, table.lab-tags th { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: left; }
+table.lab-tags tr.lab-wrong td { background: #fdecea; }
+.lab-tag { padding: 1px 6px; border-radius: 4px; color: #111; }
+#inspect-passage span.text, #inspect-predicted span.text, #inspect-gold span.text { word-break: normal !important; }
+"""
+
+
+def on_train(*args):
+    """Train pressed: queue the run, switch to Runs with it selected; a bad form keeps its values."""
+    *values, owned = args
+    try:
+        message, owned, run_id = train.launch(dict(zip(train.FIELDS, values)), owned)
+    except INPUT_ERRORS as error:
+        gr.Warning(message_of(error))
+        return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), ""
+    picker = gr.update(choices=compare.choices(), value=run_id)
+    return message, owned, picker, gr.Tabs(selected="runs"), run_id
+
+
+def on_inspect(run_id):
+    """Runs -> Inspect for a finished run."""
+    if not run_id:
+        return error_box(S.PICK_RUN), gr.skip(), gr.skip()
+    try:
+        status = lab_state.current().store.get(run_id).status().get("status")
+    except INPUT_ERRORS as error:
+        return error_box(message_of(error)), gr.skip(), gr.skip()
+    if status != "finished":
+        return error_box(S.NO_PREDICTIONS), gr.skip(), gr.skip()
+    return "", gr.update(choices=inspect.finished_choices(), value=run_id), gr.Tabs(selected="inspect")
+
+
+def build_demo() -> gr.Blocks:
+    lab = lab_state.current()
+    with gr.Blocks(title=S.TITLE) as demo:
+        gr.Markdown(f"# {S.TITLE}\n{S.INTRO}")
+        owned = gr.BrowserState([], storage_key="prompt-lab-my-runs", secret=lab.secret())
+        with gr.Tabs() as tabs:
+            with gr.Tab(S.TAB_TRAIN, id="train"):
+                t = train.build()
+            with gr.Tab(S.TAB_RUNS, id="runs"):
+                r = runs.build()
+            with gr.Tab(S.TAB_INSPECT, id="inspect") as inspect_tab:
+                i = inspect.build()
+            with gr.Tab(S.TAB_COMPARE, id="compare") as compare_tab:
+                c = compare.build()
+            with gr.Tab(S.TAB_CLASSROOM, id="classroom"):
+                k = classroom.build()
+        new_run = gr.Textbox(visible=False)  # the id Train returns, for API clients
+
+        t["button"].click(on_train, [*t["form"], owned], [t["message"], owned, r["selected"], tabs, new_run],
+                          api_name="train")
+        r["abort"].click(runs.abort, [r["selected"], owned], r["message"], api_name="abort")
+        r["delete"].click(runs.delete, [r["selected"], owned], r["message"], api_name="delete").then(
+            r["on_tick"], [r["selected"], r["seen"]], r["outputs"], show_progress="hidden",
+            api_visibility="undocumented")
+        r["inspect"].click(on_inspect, r["selected"], [r["message"], i["run"], tabs], api_visibility="undocumented")
+        inspect_tab.select(i["refresh_choices"], i["run"], i["run"], concurrency_limit=None,
+                           api_visibility="undocumented")
+        compare_tab.select(c["refresh_choices"], None, c["runs"], concurrency_limit=None,
+                           api_visibility="undocumented")
+
+        def on_baseline(run_ids, mine):
+            message, chosen, mine = compare.baseline(run_ids, mine)
+            return message, gr.update(choices=compare.choices(), value=chosen), mine
+
+        c["baseline"].click(on_baseline, [c["runs"], owned], [c["message"], c["runs"], owned], api_name="baseline")
+
+        def on_train_prompt(task, backbone, steps, max_examples, mine):
+            try:
+                message, mine = classroom.train_prompt(task, backbone, steps, max_examples, mine)
+            except INPUT_ERRORS as error:
+                return error_box(message_of(error)), gr.skip()
+            return message, mine
+
+        k["train"].click(on_train_prompt, [k["task"], k["backbone"], k["steps"], k["max_examples"], owned],
+                         [k["message"], owned], api_name="train_prompt")
+        demo.load(t["refill"], t["form"], t["refill_outputs"], api_visibility="undocumented")
+        gr.api(runs.run_summary, api_name="run_summary")
+        gr.api(runs.list_runs, api_name="list_runs")
+    return demo

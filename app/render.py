@@ -1,0 +1,189 @@
+"""Pure display helpers: index rows, metrics rows and predictions -> table rows, text and the values
+gr.HighlightedText takes. No Gradio, no I/O: unit-tested in tests/app/test_render.py."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from app import strings as S
+
+PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac",
+           "#e15759"]
+QA_COLORS = {"predicted": "#f28e2b", "gold": "#59a14f", "predicted = gold": "#4e79a7"}
+
+
+def task_label(task: str | None) -> str:
+    """A preset or hub id as is; an uploaded file by its name, not its storage path."""
+    if not task:
+        return ""
+    return Path(task).name if ("/" in task and Path(task).suffix) or task.startswith("/") else task
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return ""
+    value = int(round(value))
+    if value < 60:
+        return f"{value}s"
+    if value < 3600:
+        return f"{value // 60}m {value % 60:02d}s"
+    return f"{value // 3600}h {value % 3600 // 60:02d}m"
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def main_metric(rows: list[dict], name: str | None = None) -> str | None:
+    """The dev metric to plot: the run's own (from the index once finished), else accuracy, else F1."""
+    keys = {k for row in rows for k in row if k.startswith("dev_")}
+    if name and f"dev_{name}" in keys:
+        return name
+    for candidate in ("accuracy", "f1", "exact"):
+        if f"dev_{candidate}" in keys:
+            return candidate
+    return sorted(keys)[0][4:] if keys else name
+
+
+def progress(status: dict, rows: list[dict]) -> tuple[float, str]:
+    """-> (fraction done, 'step 12 / 400 · about 3m 10s left') from status.json and metrics rows."""
+    step, total = status.get("step") or 0, status.get("total_steps") or 0
+    if status.get("status") == "finished":
+        return 1.0, S.PROGRESS.format(step=step, total=total or step)
+    if not total:
+        return 0.0, ""
+    text = S.PROGRESS.format(step=step, total=total)
+    timed = [r for r in rows if r.get("elapsed") is not None and r.get("step")]
+    if status.get("status") == "running" and len(timed) >= 2 and timed[-1]["step"] > timed[0]["step"]:
+        rate = (timed[-1]["elapsed"] - timed[0]["elapsed"]) / (timed[-1]["step"] - timed[0]["step"])
+        text += S.ETA.format(eta=seconds(rate * max(total - step, 0)))
+    return min(step / total, 1.0), text
+
+
+def progress_html(fraction: float, text: str, status: str) -> str:
+    return (f'<div class="lab-progress lab-{html.escape(status)}"><div class="lab-bar" '
+            f'style="width:{100 * fraction:.1f}%"></div></div><div class="lab-progress-text">{html.escape(text)}</div>')
+
+
+def status_text(row: dict, queue_position: int | None = None) -> str:
+    if row["status"] == "queued" and queue_position:
+        return S.QUEUED_AT.format(position=queue_position)
+    return row["status"]
+
+
+def queue_positions(index: list[dict]) -> dict[str, int]:
+    """Queued run id -> its place in the queue (oldest first, as the job manager starts them)."""
+    queued = sorted((r for r in index if r["status"] == "queued"), key=lambda r: r["created"])
+    return {r["id"]: i + 1 for i, r in enumerate(queued)}
+
+
+def best_text(row: dict) -> str:
+    if row.get("best_metric") is None:
+        return ""
+    return f"{row.get('metric_name') or 'metric'} {row['best_metric']:.3f}"
+
+
+def runs_table(index: list[dict]) -> list[list]:
+    """Index rows (newest first) -> the Runs table."""
+    places = queue_positions(index)
+    table = []
+    for row in index:
+        total = row.get("total_steps")
+        table.append([row["id"], status_text(row, places.get(row["id"])), task_label(row["task"]), row["backbone"],
+                      row["method"], f"{row.get('step') or 0}/{total}" if total else "", row.get("share") or "",
+                      best_text(row), seconds(row.get("wall_time")), row.get("error") or ""])
+    return table
+
+
+def run_choice(row: dict) -> tuple[str, str]:
+    """(label, value) for run pickers."""
+    return f"{row['id']} · {task_label(row['task'])} · {row['backbone']}", row["id"]
+
+
+def share_percent(row: dict) -> str:
+    if row.get("trainable") is None or not row.get("total"):
+        return (row.get("share") or "").split("%")[0]
+    return f"{100 * row['trainable'] / row['total']:.2f}"
+
+
+def compare_table(index_rows: list[dict]) -> list[list]:
+    return [[r["id"], task_label(r["task"]), r["backbone"], r["method"], r["status"], share_percent(r),
+             best_text(r), seconds(r.get("wall_time")),
+             f"{r['peak_memory_mb']:.0f} MB" if r.get("peak_memory_mb") else ""] for r in index_rows]
+
+
+# -- predictions ---------------------------------------------------------------------------
+def family_of(predictions: list[dict]) -> str | None:
+    if not predictions:
+        return None
+    first = predictions[0]
+    return "tagging" if "tokens" in first else "qa" if "context" in first else "classification"
+
+
+def tag_colors(labels) -> dict[str, str]:
+    """Entity type -> colour, stable for a label set (B-PER and I-PER share PER's colour)."""
+    kinds = sorted({label.split("-", 1)[-1] for label in labels if label and label != "O"})
+    return {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(kinds)}
+
+
+def tag_values(row: dict) -> tuple[dict, dict]:
+    """A tagging display row -> (predicted, gold) values for gr.HighlightedText."""
+    return ({"text": row["text"], "entities": row["entities"]},
+            {"text": row["text"], "entities": row.get("gold_entities") or []})
+
+
+def tag_table_html(row: dict, colors: dict[str, str]) -> str:
+    """Tokens with their gold and predicted tags; wrong tokens marked."""
+    errors = set(row.get("errors") or [])
+    gold = row.get("gold") or [""] * len(row["tokens"])
+
+    def cell(tag: str) -> str:
+        color = colors.get(tag.split("-", 1)[-1], "transparent") if tag and tag != "O" else "transparent"
+        return f'<td><span class="lab-tag" style="background:{color}">{html.escape(tag)}</span></td>'
+    head = "".join(f"<th>{h}</th>" for h in S.TAG_TABLE_HEAD)
+    body = "".join(f'<tr class="{"lab-wrong" if i in errors else ""}"><td>{html.escape(token)}'
+                   f'{" ✗" if i in errors else ""}</td>{cell(g)}{cell(p)}</tr>'
+                   for i, (token, g, p) in enumerate(zip(row["tokens"], gold, row["predicted"])))
+    return f'<table class="lab-tags"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def qa_segments(row: dict) -> list[tuple[str, str | None]]:
+    """Passage -> [(text, None | 'predicted' | 'gold' | 'predicted = gold')]: non-overlapping pieces,
+    because HighlightedText cannot draw two overlapping spans."""
+    context = row["context"]
+    marks = [set() for _ in context]
+    for entity in row.get("entities") or []:
+        for i in range(max(entity["start"], 0), min(entity["end"], len(context))):
+            marks[i].add(entity["entity"])
+    segments: list[tuple[str, str | None]] = []
+    for char, mark in zip(context, marks):
+        label = "predicted = gold" if len(mark) == 2 else (next(iter(mark)) if mark else None)
+        if segments and segments[-1][1] == label:
+            segments[-1] = (segments[-1][0] + char, label)
+        else:
+            segments.append((char, label))
+    return segments
+
+
+def example_choice(i: int, text: str, correct: bool | None, width: int = 70) -> tuple[str, int]:
+    mark = "" if correct is None else ("✓ " if correct else "✗ ")
+    text = text if len(text) <= width else text[:width - 1] + "…"
+    return f"#{i} {mark}{text}", i
+
+
+def is_correct(row: dict) -> bool | None:
+    if "correct" in row:
+        return row["correct"]
+    return not row.get("errors") if row.get("gold") is not None else None
+
+
+def pick_examples(predictions: list[dict], only_errors: bool) -> list[tuple[str, int]]:
+    choices = []
+    for i, row in enumerate(predictions):
+        correct = is_correct(row)
+        if only_errors and correct is not False:
+            continue
+        text = row.get("question") or row.get("text") or ""
+        choices.append(example_choice(i, text, correct))
+    return choices
+

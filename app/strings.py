@@ -1,0 +1,146 @@
+"""Every user-facing string of the web lab, in one place (labels, help, messages)."""
+
+TITLE = "Prompt Lab"
+INTRO = ("Run, watch and compare prompt-tuning experiments. Runs train in background worker processes: "
+         "closing the browser does not stop them, and every run is listed again after a restart.")
+
+# -- tabs -----------------------------------------------------------------------------------
+TAB_TRAIN, TAB_RUNS, TAB_INSPECT, TAB_COMPARE, TAB_CLASSROOM = "Train", "Runs", "Inspect", "Compare", "Classroom"
+
+# -- train ----------------------------------------------------------------------------------
+SOURCE = "Task data"
+SOURCES = [("Preset", "preset"), ("Upload a file", "upload"), ("Hub dataset", "hub")]
+PRESET = "Preset task"
+UPLOAD = "Your data (CSV, TSV, JSON lines or CoNLL; split 80/20 into train/dev)"
+FAMILY = "Task family of the file"
+FAMILIES = [("infer from the columns", "auto"), ("classification", "classification"),
+            ("tagging (NER, SRL)", "tagging"), ("question answering", "qa")]
+HUB_ID = "Hub dataset id"
+HUB_PLACEHOLDER = "glue/sst2, super_glue/rte, conll2003, squad, or owner/name (press Enter)"
+BACKBONE = "Backbone"
+BACKBONE_INFO = "a named backbone, or type any Hugging Face model id (needs the hub)"
+METHOD = "Method"
+PROMPT_LENGTH = "Prompt length"
+PROMPT_LENGTH_INFO = "prompt vectors (per layer for deep prompts), 1-512"
+REPARAMETERIZE = "Reparameterise the prompt through an MLP"
+PROMPT_ENCODER = "P-tuning prompt encoder"
+TUNE_BACKBONE = "Also fine-tune the backbone (P-tuning's few-shot setting)"
+TEMPLATE = "Hand-written template"
+PROMPT_INIT = "Prompt initialisation"
+LORA_RANK = "LoRA rank"
+LR = "Learning rate"
+EPOCHS = "Epochs"
+MAX_STEPS = "Max steps (0: use epochs)"
+BATCH_SIZE = "Batch size"
+SEED = "Seed"
+ADVANCED = "More settings"
+MAX_LENGTH = "Max tokens per input"
+MAX_TRAIN = "Use only the first N training examples (0: all)"
+MAX_EVAL = "Use only the first N dev examples (0: all)"
+EVAL_EVERY = "Evaluate every N steps (0: about 10 times per run)"
+DOC_STRIDE = "QA: overlap of passage windows (under half of max tokens)"
+PRECISION = "Precision"
+WARMUP = "Warm-up share of steps"
+WEIGHT_DECAY = "Weight decay"
+TRAIN_BUTTON = "Train"
+PREVIEW_TITLE = "Before you launch"
+SHARE = "**Trainable parameters: {share}** ({trainable:,} of {total:,}) · task family: {family}"
+CLI = "Equivalent command"
+YAML = "Config (config.yaml)"
+TASK_NOTE = "**{name}** · {family} · {description}"
+UPLOAD_NOTE = "**{name}** · your file · family: {family}"
+HUB_NOTE = "**{name}** · hub dataset"
+STARTED = "Run `{run}` is queued: it starts as soon as a slot is free. Watch it in **Runs**."
+NEED_UPLOAD = "Upload a data file first (CSV, TSV, JSON lines or CoNLL)."
+NEED_HUB_ID = "Type a hub dataset id first, e.g. glue/sst2."
+BAD_NUMBER = "{field} must be a whole number, got {value}"
+UPLOAD_TYPE = "{name}: unsupported file type; use {suffixes}"
+DEVICE = "At most {limit} run(s) train at once; further runs wait in a queue, in order."
+
+# -- runs -----------------------------------------------------------------------------------
+RUN = "Run"
+RUN_COLUMNS = ["run", "status", "task", "backbone", "method", "progress", "trainable", "best dev", "time", "note"]
+NO_RUNS = "No runs yet: start one in **Train**."
+ABORT = "Abort"
+DELETE = "Delete"
+INSPECT = "Inspect this run"
+DOWNLOADS = "Trained prompt and config"
+ABORTED = "Run `{run}` aborted."
+DELETED = "Run `{run}` deleted."
+NOT_ACTIVE = "Run `{run}` is {status}; only queued or running runs can be aborted."
+NOT_YOURS = ("Run `{run}` was started from another browser session; on a shared lab only that session "
+             "may abort or delete it.")
+NO_SUCH_RUN = "Run `{run}` no longer exists (deleted from another session?)."
+PICK_RUN = "Pick a run first."
+STATUS_LINE = "**{run}** · {status}"
+FAILED_REASON = "**Why it stopped:** {error}"
+QUEUED_AT = "queued (#{position})"
+PROGRESS = "step {step} / {total}"
+ETA = " · about {eta} left"
+CURVES = "Loss and dev metric"
+LOSS = "training loss"
+DEV = "dev {metric}"
+STEP = "step"
+NO_METRICS = "No metric points yet: the worker is loading the model and data."
+
+# -- inspect --------------------------------------------------------------------------------
+INSPECT_RUN = "Finished run"
+REFRESH = "Refresh"
+NO_PREDICTIONS = "This run has no dev predictions yet (it writes them when it finishes)."
+SUMMARY = ("**{task}** · {backbone} · {method} · best dev {metric} **{best}** · trainable {share} · "
+           "{n} dev examples, {wrong} wrong")
+ONLY_ERRORS = "Show only errors"
+EXAMPLE = "Example"
+PREDICTED = "predicted"
+GOLD = "gold"
+CONFUSION = "Confusion matrix (rows: gold, columns: predicted)"
+EXAMPLE_COLUMNS = ["#", "text", "gold", "predicted", "prob.", "ok"]
+TAG_TABLE_HEAD = ("token", "gold", "predicted")
+PASSAGE = "Passage: predicted answer and gold answer"
+QA_DETAIL = "**Question:** {question}  \n**Predicted:** {predicted} (score {score})  \n**Gold:** {gold}  \n{verdict}"
+QA_COLUMNS = ["#", "question", "predicted", "score", "gold", "ok"]
+NO_ANSWER = "(no answer)"
+RIGHT, WRONG = "✓ correct", "✗ wrong"
+TRY_IT = "Try the trained model"
+TRY_TEXT = "Your input"
+TRY_SECOND = {"classification": "Second sentence", "qa": "Question"}
+TRY_TEXT_LABEL = {"classification": "Text", "tagging": "Sentence", "qa": "Passage"}
+PREDICT = "Predict"
+PREDICTION = "Prediction"
+ANSWER = "**Answer:** {answer} (score {score})"
+
+# -- compare --------------------------------------------------------------------------------
+COMPARE_RUNS = "Runs to compare"
+COMPARE_COLUMNS = ["run", "task", "backbone", "method", "status", "trainable %", "best dev", "wall time",
+                   "peak memory"]
+BASELINE = "Compare with fine-tuning"
+BASELINE_STARTED = "Started the fine-tuning baseline `{run}` for {task} on {backbone}; it is shown below as it trains."
+BASELINE_EXISTS = "Fine-tuning run `{run}` ({status}) already covers {task} on {backbone}: shown beside it."
+BASELINE_IS_FT = "Run `{run}` is itself fine-tuning; pick a prompt-method run to compare with it."
+OVERLAY = "Curves, overlaid"
+
+# -- classroom ------------------------------------------------------------------------------
+CLASSROOM_NOTE = (
+    "Hand-written prompts scored zero-shot, side by side: templates that differ by one word sit next to "
+    "each other, so you can see how far one word moves accuracy. Then train a continuous prompt "
+    "(P-tuning) on the same task and backbone and see it beside them.\n\n"
+    "The default backbone is **SmolLM2-135M**, a decoder with its pretrained language-model head, so its "
+    "zero-shot label-word scores mean something. MiniLM-L6 ships without its masked-LM head "
+    "(sentence-transformers weights): hand-written prompts on it score near chance.")
+CLASSROOM_TASK = "Classification preset"
+MAX_EXAMPLES = "Dev examples to score"
+SCORE = "Score all templates"
+TEMPLATES_PLOT = "Zero-shot accuracy per template"
+TEMPLATE_COLUMNS = ["template", "label words", "accuracy", "macro F1", "kind"]
+EDIT_FROM = "Start from template"
+EDIT_TEMPLATE = "Template ({text} or {text_a}/{text_b}, and {mask})"
+EDIT_VERBALIZER = "Label words (label: word, ...)"
+RESCORE = "Score this template"
+EDITED = "edited: {template}"
+BAD_VERBALIZER = "Label words must look like 'negative: terrible, positive: great'; got {text!r}"
+STEPS = "P-tuning steps"
+TRAIN_PROMPT = "Train a continuous prompt (P-tuning)"
+PROMPT_STARTED = "P-tuning run `{run}` queued; its dev accuracy appears beside the templates as it trains."
+PTUNING_BAR = "P-tuning ({state})"
+NOT_CLASSIFICATION = "'{task}' is a {family} task; the classroom needs a classification preset."
+KIND_ZERO_SHOT, KIND_EDITED, KIND_PTUNING = "zero-shot", "edited, zero-shot", "continuous prompt"

@@ -1,0 +1,1 @@
+"""One module per tab; each `build()` returns dict[str, Component] and keeps its handlers testable."""

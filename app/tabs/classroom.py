@@ -1,0 +1,241 @@
+"""Classroom tab: every hand-written template of a classification preset scored zero-shot, side by
+side; edit a template and re-score it live; then train a continuous prompt (P-tuning) in the
+background and watch its dev accuracy appear beside the templates.
+
+Zero-shot scoring is a short inference inside the callback (bounded by max_examples, cached per
+template); the P-tuning run is an ordinary background run evaluated on the same dev examples.
+"""
+from __future__ import annotations
+
+import json
+import threading
+
+import gradio as gr
+
+from app import lab as lab_state
+from app import plots
+from app import strings as S
+from app.errors import INPUT_ERRORS, error_box, info_box, message_of
+from core.api import ACTIVE, RunConfig, catalog, score_templates, task_info
+
+DEFAULT_EXAMPLES, DEFAULT_STEPS, PTUNING_BATCH = 100, 150, 8
+TICK_SECONDS = 3.0
+
+
+# -- handlers ------------------------------------------------------------------------------------
+def classification_presets() -> list[str]:
+    names = []
+    for name in catalog()["tasks"]:
+        try:
+            if task_info(name)["family"] == "classification":
+                names.append(name)
+        except INPUT_ERRORS:
+            continue
+    return names
+
+
+_SCORES: dict[tuple, dict] = {}  # (task, backbone, template json, max_examples) -> score, shared by sessions
+_SCORES_LOCK = threading.Lock()
+
+
+def score_entries(task: str, backbone: str, entries: list[dict], max_examples: int) -> list[dict]:
+    """Zero-shot scores; templates scored before (by any session) come from the cache, the others
+    are scored together in one call, so the backbone loads once."""
+    keys = [(task, backbone, json.dumps(e, sort_keys=True), int(max_examples)) for e in entries]
+    missing = [(key, entry) for key, entry in zip(keys, entries) if key not in _SCORES]
+    if missing:
+        scores = score_templates(task, backbone, [entry for _, entry in missing], int(max_examples))
+        with _SCORES_LOCK:
+            _SCORES.update({key: score for (key, _), score in zip(missing, scores)})
+    return [dict(_SCORES[key]) for key in keys]
+
+
+def score_all(task: str, backbone: str, max_examples: int) -> list[dict]:
+    """-> [{name, template, verbalizer, accuracy, macro_f1, kind, source}] in the preset's order
+    (one-word variants are written next to each other there)."""
+    info = task_info(task)
+    if info["family"] != "classification":
+        raise ValueError(S.NOT_CLASSIFICATION.format(task=task, family=info["family"]))
+    entries = [{"name": t.get("name", t["template"]), "template": t["template"], "verbalizer": t["verbalizer"]}
+               for t in info["templates"]]
+    scores = score_entries(task, backbone, entries, max_examples)
+    return [{**score, "kind": S.KIND_ZERO_SHOT, "source": i} for i, score in enumerate(scores)]
+
+
+def parse_verbalizer(text: str, labels: list[str]) -> dict[str, str]:
+    """'negative: terrible, positive: great' (or a JSON object) -> {label: word}, every label covered."""
+    text = (text or "").strip()
+    try:
+        mapping = json.loads(text) if text.startswith("{") else dict(
+            (part.split(":", 1)[0].strip(), part.split(":", 1)[1].strip()) for part in text.split(",") if part.strip())
+    except (ValueError, IndexError):
+        raise ValueError(S.BAD_VERBALIZER.format(text=text)) from None
+    missing, unknown = set(labels) - set(mapping), set(mapping) - set(labels)
+    if missing or unknown or not all(isinstance(v, str) and v for v in mapping.values()):
+        raise ValueError(S.BAD_VERBALIZER.format(text=text) + f" (labels: {', '.join(labels)})")
+    return mapping
+
+
+def verbalizer_text(verbalizer: dict[str, str]) -> str:
+    return ", ".join(f"{label}: {word}" for label, word in verbalizer.items())
+
+
+def rescore(task: str, backbone: str, max_examples: int, source: int | None, template: str, words: str,
+            results: list[dict] | None) -> list[dict]:
+    """Score an edited template and place it right after the template it was edited from."""
+    info = task_info(task)
+    entry = {"name": S.EDITED.format(template=template.strip()), "template": template.strip(),
+             "verbalizer": parse_verbalizer(words, info["labels"])}
+    score = score_entries(task, backbone, [entry], max_examples)[0]
+    results = [r for r in (results or []) if r["template"] != entry["template"] or r["kind"] != S.KIND_EDITED]
+    source = source if source is not None else len(info["templates"]) - 1
+    at = max((i for i, r in enumerate(results) if r.get("source") == source), default=len(results) - 1) + 1
+    return [*results[:at], {**score, "name": entry["name"], "kind": S.KIND_EDITED, "source": source}, *results[at:]]
+
+
+def ptuning_result(task: str, backbone: str) -> dict | None:
+    """The newest P-tuning run for this task and backbone as one more bar: best dev accuracy so far."""
+    lab = lab_state.current()
+    runs = [r for r in lab.store.list(task=task, backbone=backbone, method="p-tuning")
+            if r["status"] in (*ACTIVE, "finished")]
+    if not runs:
+        return None
+    row = runs[0]
+    metrics = lab.store.get(row["id"]).metrics()
+    accuracies = [m["dev_accuracy"] for m in metrics if m.get("dev_accuracy") is not None]
+    state = row["status"]
+    if state == "running":
+        state = f"step {row.get('step') or 0}/{row.get('total_steps') or '?'}"
+    return {"name": S.PTUNING_BAR.format(state=state), "template": row["id"], "verbalizer": {},
+            "accuracy": row["best_metric"] if row.get("best_metric") is not None else max(accuracies, default=0.0),
+            "macro_f1": None, "kind": S.KIND_PTUNING, "run": row["id"], "status": row["status"],
+            "points": len(accuracies)}
+
+
+def chart(task: str, backbone: str, results: list[dict] | None) -> tuple[object, list[list], tuple]:
+    """-> (bar figure, table rows, signature of the P-tuning bar)."""
+    bars = list(results or [])
+    ptuning = ptuning_result(task, backbone)
+    if ptuning:
+        bars.append(ptuning)
+    if not bars:
+        return None, [], ()
+    try:
+        chance = 1 / len(task_info(task)["labels"])
+    except INPUT_ERRORS:
+        chance = None
+    table = [[r["name"] if r["kind"] == S.KIND_PTUNING else r["template"], verbalizer_text(r["verbalizer"]),
+              f"{r['accuracy']:.3f}", "" if r.get("macro_f1") is None else f"{r['macro_f1']:.3f}", r["kind"]]
+             for r in bars]
+    signature = (ptuning["run"], ptuning["status"], ptuning["points"]) if ptuning else ()
+    return plots.template_bars(bars, chance), table, signature
+
+
+def train_prompt(task: str, backbone: str, steps: int, max_examples: int, owned: list[str] | None):
+    """Queue P-tuning on the same task, backbone and dev examples. -> (message, this browser's run ids)."""
+    config = RunConfig(task=task, backbone=backbone, method="p-tuning", max_steps=int(steps),
+                       max_eval_examples=int(max_examples), batch_size=PTUNING_BATCH,
+                       eval_every=max(1, int(steps) // 10))
+    run_id = lab_state.current().jobs.submit(config)
+    return info_box(S.PROMPT_STARTED.format(run=run_id)), [*(owned or []), run_id]
+
+
+def template_entry(task: str, index: int | None) -> tuple[str, str]:
+    try:
+        templates = task_info(task)["templates"]
+        entry = templates[int(index or 0)]
+    except (*INPUT_ERRORS, IndexError):
+        return "", ""
+    return entry["template"], verbalizer_text(entry["verbalizer"])
+
+
+def template_choices(task: str) -> list[tuple[str, int]]:
+    try:
+        return [(t.get("name", t["template"]), i) for i, t in enumerate(task_info(task)["templates"])]
+    except INPUT_ERRORS:
+        return []
+
+
+# -- Gradio wiring -----------------------------------------------------------------------------
+def build() -> dict[str, gr.components.Component]:
+    lab = lab_state.current()
+    presets = classification_presets()
+    task0 = "sentiment" if "sentiment" in presets else (presets[0] if presets else None)
+    backbones = list(lab.backbones())
+    if lab.classroom_backbone not in backbones:  # e.g. a hub id on a Space
+        backbones.insert(0, lab.classroom_backbone)
+    c: dict = {}
+    c["timer"] = gr.Timer(TICK_SECONDS)
+    c["results"] = gr.State([])
+    c["seen"] = gr.State(None)
+    gr.Markdown(S.CLASSROOM_NOTE)
+    with gr.Row():
+        c["task"] = gr.Dropdown(presets, value=task0, label=S.CLASSROOM_TASK)
+        c["backbone"] = gr.Dropdown(backbones, value=lab.classroom_backbone, label=S.BACKBONE, allow_custom_value=True,
+                                    elem_id="classroom-backbone")
+        c["max_examples"] = gr.Slider(20, 250, value=DEFAULT_EXAMPLES, step=10, label=S.MAX_EXAMPLES)
+    c["score"] = gr.Button(S.SCORE, variant="primary", elem_id="classroom-score")
+    c["message"] = gr.Markdown()
+    with gr.Row():
+        c["plot"] = gr.Plot(label=S.TEMPLATES_PLOT, scale=3, elem_id="classroom-plot")
+        with gr.Column(scale=2):
+            choices = template_choices(task0) if task0 else []
+            c["pick"] = gr.Dropdown(choices, value=0 if choices else None, label=S.EDIT_FROM, elem_id="classroom-pick")
+            first_template, first_words = template_entry(task0, 0) if task0 else ("", "")
+            c["template"] = gr.Textbox(first_template, label=S.EDIT_TEMPLATE, elem_id="classroom-template")
+            c["words"] = gr.Textbox(first_words, label=S.EDIT_VERBALIZER)
+            c["rescore"] = gr.Button(S.RESCORE)
+            with gr.Row():
+                c["steps"] = gr.Slider(20, 600, value=DEFAULT_STEPS, step=10, label=S.STEPS)
+            c["train"] = gr.Button(S.TRAIN_PROMPT, elem_id="classroom-train")
+    c["table"] = gr.Dataframe(headers=S.TEMPLATE_COLUMNS, interactive=False, wrap=True)
+
+    def show(task, backbone, results):
+        figure, table, signature = chart(task, backbone, results)
+        return figure, table, signature
+
+    def on_score(task, backbone, max_examples):
+        try:
+            results = score_all(task, backbone, max_examples)
+        except INPUT_ERRORS as error:
+            gr.Warning(message_of(error))
+            return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return "", results, *show(task, backbone, results)
+
+    def on_rescore(task, backbone, max_examples, source, template, words, results):
+        try:
+            results = rescore(task, backbone, max_examples, source, template, words, results)
+        except INPUT_ERRORS as error:
+            gr.Warning(message_of(error))
+            return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return "", results, *show(task, backbone, results)
+
+    def on_tick(task, backbone, results, seen):
+        ptuning = ptuning_result(task, backbone) if task else None
+        signature = (ptuning["run"], ptuning["status"], ptuning["points"]) if ptuning else ()
+        if signature == seen or (seen is None and not ptuning and not results):
+            return gr.skip(), gr.skip(), seen
+        figure, table, signature = show(task, backbone, results)
+        return figure, table, signature
+
+    def on_task(task):
+        choices = template_choices(task)
+        template, words = template_entry(task, 0)
+        return gr.update(choices=choices, value=0 if choices else None), template, words, [], None, [], None
+
+    score_outputs = [c["message"], c["results"], c["plot"], c["table"], c["seen"]]
+    c["score"].click(on_score, [c["task"], c["backbone"], c["max_examples"]], score_outputs,
+                     concurrency_id="model", concurrency_limit=1, api_name="score_templates")
+    c["rescore"].click(on_rescore, [c["task"], c["backbone"], c["max_examples"], c["pick"], c["template"], c["words"],
+                                    c["results"]], score_outputs, concurrency_id="model", concurrency_limit=1,
+                     api_name="score_template")
+    c["template"].submit(on_rescore, [c["task"], c["backbone"], c["max_examples"], c["pick"], c["template"],
+                                      c["words"], c["results"]], score_outputs, concurrency_id="model",
+                         concurrency_limit=1, api_visibility="undocumented")
+    c["pick"].input(lambda task, i: template_entry(task, i), [c["task"], c["pick"]], [c["template"], c["words"]],
+                    api_visibility="undocumented")
+    c["task"].input(on_task, c["task"], [c["pick"], c["template"], c["words"], c["results"], c["plot"], c["table"],
+                                         c["seen"]], api_visibility="undocumented")
+    c["timer"].tick(on_tick, [c["task"], c["backbone"], c["results"], c["seen"]], [c["plot"], c["table"], c["seen"]],
+                    show_progress="hidden", concurrency_limit=None, api_visibility="undocumented")
+    return c

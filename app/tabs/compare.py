@@ -1,0 +1,98 @@
+"""Compare tab: chosen runs in one table (task, backbone, method, trainable %, best dev metric, wall
+time, peak memory) with their curves overlaid; *Compare with fine-tuning* starts the fine-tuning
+baseline for the same task and backbone unless one exists, and adds it to the comparison."""
+from __future__ import annotations
+
+import gradio as gr
+
+from app import lab as lab_state
+from app import plots
+from app import strings as S
+from app.errors import INPUT_ERRORS, error_box, info_box, message_of
+from app.render import compare_table, main_metric, run_choice, task_label
+from core.api import ACTIVE, RunConfig
+
+TICK_SECONDS = 3.0
+# what a baseline copies from the run it is compared with: same data, budget and inputs
+SHARED_FIELDS = ("task", "family", "backbone", "max_train_examples", "max_eval_examples", "max_steps", "batch_size",
+                 "max_length", "seed", "precision", "out")
+
+
+# -- handlers ------------------------------------------------------------------------------------
+def choices() -> list[tuple[str, str]]:
+    return [run_choice(r) for r in lab_state.current().store.list()]
+
+
+def compare_view(run_ids: list[str] | None) -> tuple[list[list], object, tuple]:
+    """-> (table rows, overlaid curves figure or None, signature of what is shown)."""
+    store = lab_state.current().store
+    rows, series = [], []
+    for run_id in run_ids or []:
+        found = store.list(id=run_id)
+        if not found:
+            continue
+        rows.append(found[0])
+        series.append((f"{run_id} ({found[0]['method']})", store.get(run_id).metrics()))
+    names = {r.get("metric_name") for r in rows if r.get("metric_name")}
+    metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
+    signature = tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series))
+    figure = plots.curves(series, metric) if any(metrics for _, metrics in series) else None
+    return compare_table(rows), figure, signature
+
+
+def baseline(run_ids: list[str] | None, owned: list[str] | None) -> tuple[str, list[str], list[str]]:
+    """Find or start the fine-tuning run for the first chosen prompt run's task and backbone.
+    -> (message, chosen run ids incl. the baseline, this browser's run ids)."""
+    run_ids, owned = list(run_ids or []), list(owned or [])
+    if not run_ids:
+        return error_box(S.PICK_RUN), run_ids, owned
+    lab = lab_state.current()
+    rows = [r for run_id in run_ids for r in lab.store.list(id=run_id)]
+    prompt_runs = [r for r in rows if r["method"] != "fine-tuning"]
+    if not prompt_runs:
+        return error_box(S.BASELINE_IS_FT.format(run=run_ids[0])), run_ids, owned
+    source = prompt_runs[0]
+    existing = [r for r in lab.store.list(task=source["task"], backbone=source["backbone"], method="fine-tuning")
+                if r["status"] in (*ACTIVE, "finished")]
+    names = dict(task=task_label(source["task"]), backbone=source["backbone"])
+    if existing:
+        found = existing[0]
+        chosen = run_ids if found["id"] in run_ids else [*run_ids, found["id"]]
+        return info_box(S.BASELINE_EXISTS.format(run=found["id"], status=found["status"], **names)), chosen, owned
+    try:
+        config = lab.store.get(source["id"]).config()
+        shared = {k: config[k] for k in SHARED_FIELDS if config.get(k) is not None}
+        run_id = lab.jobs.submit(RunConfig(**{**shared, "method": "fine-tuning"}))
+    except INPUT_ERRORS as error:
+        return error_box(message_of(error)), run_ids, owned
+    return info_box(S.BASELINE_STARTED.format(run=run_id, **names)), [*run_ids, run_id], [*owned, run_id]
+
+
+# -- Gradio wiring -----------------------------------------------------------------------------
+def build() -> dict[str, gr.components.Component]:
+    c: dict = {}
+    c["timer"] = gr.Timer(TICK_SECONDS)
+    c["seen"] = gr.State(None)
+    with gr.Row():
+        c["runs"] = gr.Dropdown(choices(), value=[], multiselect=True, label=S.COMPARE_RUNS, scale=4,
+                                elem_id="compare-runs", allow_custom_value=True)
+        c["refresh"] = gr.Button(S.REFRESH, scale=0, min_width=100)
+        c["baseline"] = gr.Button(S.BASELINE, variant="primary", scale=1, elem_id="compare-baseline")
+    c["message"] = gr.Markdown()
+    c["table"] = gr.Dataframe(headers=S.COMPARE_COLUMNS, interactive=False, wrap=True, elem_id="compare-table")
+    c["plot"] = gr.Plot(label=S.OVERLAY, elem_id="compare-plot")
+
+    def on_change(run_ids, seen):
+        table, figure, signature = compare_view(run_ids)
+        if signature == seen:
+            return gr.skip(), gr.skip(), seen
+        return table, figure, signature
+
+    c["runs"].change(on_change, [c["runs"], c["seen"]], [c["table"], c["plot"], c["seen"]], concurrency_limit=None,
+                     api_name="compare")
+    c["timer"].tick(on_change, [c["runs"], c["seen"]], [c["table"], c["plot"], c["seen"]], show_progress="hidden",
+                    concurrency_limit=None, api_visibility="undocumented")
+    c["refresh"].click(lambda: gr.update(choices=choices()), None, c["runs"], concurrency_limit=None,
+                       api_visibility="undocumented")
+    c["refresh_choices"] = lambda: gr.update(choices=choices())
+    return c

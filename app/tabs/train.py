@@ -1,0 +1,320 @@
+"""Train tab: the run form (task, backbone, method and its knobs), a preview of the trainable share
+and the equivalent CLI/YAML before launching, and Train, which queues a background run.
+
+The form's values travel as one dict keyed by FIELDS (the handlers below take and return plain
+values, so tests call them without Gradio). Training never runs here: Train submits to the job
+manager and returns at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import gradio as gr
+
+from app import lab as lab_state
+from app import strings as S
+from app.errors import INPUT_ERRORS, error_box, info_box, message_of
+from app.render import task_label
+from core.api import RunConfig, catalog, form_choices, preview_form, task_info
+
+FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method", "prompt_length",
+          "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
+          "epochs", "max_steps", "batch_size", "seed", "max_length", "max_train_examples", "max_eval_examples",
+          "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay"]
+# optional counts: 0 (what an empty gr.Number shows) means "not set"
+OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every")
+INTEGERS = ("prompt_length", "lora_rank", "max_steps", "batch_size", "seed", "max_length", "max_train_examples",
+            "max_eval_examples", "eval_every", "doc_stride")
+# Knobs that only some methods read (prompt length and reparameterisation come from the catalog).
+METHOD_KNOBS = {"prompt_encoder": ("p-tuning",), "tune_backbone": ("p-tuning",), "template": ("manual-prompt",),
+                "prompt_init": ("prompt-tuning",), "lora_rank": ("lora",)}
+# Knobs the task preset and the method have defaults for: refilled when the task or method changes.
+RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "max_length")
+FALLBACK_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "",
+                 "backbone": "minilm-l6", "method": "p-tuning-v2", "prompt_length": None, "reparameterize": False,
+                 "prompt_encoder": "lstm", "tune_backbone": False, "template": None, "prompt_init": "random",
+                 "lora_rank": 8, "lr": None, "epochs": None, "max_steps": 0, "batch_size": None, "seed": 42,
+                 "max_length": None, "max_train_examples": 0, "max_eval_examples": 0, "eval_every": 0,
+                 "doc_stride": 64, "precision": "auto", "warmup_ratio": 0.0, "weight_decay": 0.0}
+
+
+# -- handlers (plain values in, plain values out) --------------------------------------------
+def stable_upload(path: str) -> str:
+    """Copy an uploaded file into the runs folder (by content hash, keeping its name) so the run's
+    config still points at it after Gradio cleans its temp files."""
+    source = Path(path)
+    digest = hashlib.sha1(source.read_bytes()).hexdigest()[:12]
+    target = lab_state.current().uploads / digest / source.name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return str(target)
+
+
+def task_source(values: dict) -> tuple[str, str | None]:
+    """-> (task for RunConfig, family override) from the source picker."""
+    source = values.get("source") or "preset"
+    if source == "upload":
+        upload = values.get("upload")
+        if not upload:
+            raise ValueError(S.NEED_UPLOAD)
+        upload = upload if isinstance(upload, str) else upload.get("path") if isinstance(upload, dict) else upload.name
+        family = values.get("family")
+        return stable_upload(upload), None if family in (None, "", "auto") else family
+    if source == "hub":
+        hub_id = (values.get("hub_id") or "").strip()
+        if not hub_id:
+            raise ValueError(S.NEED_HUB_ID)
+        return hub_id, None
+    return values.get("preset") or "sentiment", None
+
+
+def _integer(name: str, value):
+    if value is None or value == "" or (name in OPTIONAL and value == 0):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(S.BAD_NUMBER.format(field=name, value=value))
+        return int(value)
+    return value
+
+
+def method_knobs(method: str) -> dict[str, bool]:
+    """Which method-specific knobs the form shows for `method`."""
+    spec = catalog()["methods"].get(method, {})
+    shown = {"prompt_length": spec.get("uses_prompt_length", True),
+             "reparameterize": spec.get("reparameterize") is not None}
+    shown.update({knob: method in methods for knob, methods in METHOD_KNOBS.items()})
+    return shown
+
+
+def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
+    """The form -> RunConfig. Knobs the method does not read are left at their defaults; with
+    resolve_defaults, the preset/method defaults are left to core (None) instead of the form's."""
+    values = {**FALLBACK_FORM, **values}
+    task, family = task_source(values)
+    shown = method_knobs(values["method"])
+    ints = {name: _integer(name, values.get(name)) for name in INTEGERS}
+    fields = dict(task=task, family=family, backbone=(values["backbone"] or "").strip(), method=values["method"],
+                  lr=values["lr"], epochs=values["epochs"], batch_size=ints["batch_size"],
+                  max_length=ints["max_length"], max_steps=ints["max_steps"], seed=ints["seed"] or 0,
+                  max_train_examples=ints["max_train_examples"], max_eval_examples=ints["max_eval_examples"],
+                  eval_every=ints["eval_every"], doc_stride=ints["doc_stride"] or 64,
+                  precision=values["precision"] or "auto",
+                  warmup_ratio=values["warmup_ratio"] or 0.0, weight_decay=values["weight_decay"] or 0.0,
+                  out=runs_out())
+    if shown["prompt_length"]:
+        fields["prompt_length"] = ints["prompt_length"]
+    if shown["reparameterize"]:
+        fields["reparameterize"] = bool(values["reparameterize"])
+    if shown["prompt_encoder"]:
+        fields.update(prompt_encoder=values["prompt_encoder"], tune_backbone=bool(values["tune_backbone"]))
+    if shown["template"]:
+        fields["template"] = ints_or_zero(values["template"])
+    if shown["prompt_init"]:
+        fields["prompt_init"] = values["prompt_init"]
+    if shown["lora_rank"]:
+        fields["lora_rank"] = ints["lora_rank"] or 8
+    if resolve_defaults:
+        fields.update({name: None for name in RESOLVED if name in fields})
+    return RunConfig(**fields)
+
+
+def ints_or_zero(value) -> int:
+    return int(value) if value not in (None, "") else 0
+
+
+def runs_out() -> str:
+    """config.out: the lab's runs folder, relative when under the working directory (the CLI default)."""
+    root = lab_state.current().root
+    try:
+        return str(root.relative_to(Path.cwd()))
+    except ValueError:
+        return str(root)
+
+
+def preview_view(values: dict) -> tuple[str, str, str, str]:
+    """-> (message, share line, CLI command, YAML) for the preview panel; a bad form shows why."""
+    try:
+        info = preview_form(config_from_form(values))
+    except INPUT_ERRORS as error:
+        return error_box(message_of(error)), "", "", ""
+    return "", S.SHARE.format(**info), info["cli"], info["yaml"]
+
+
+def task_note(values: dict) -> str:
+    source = values.get("source") or "preset"
+    try:
+        if source == "preset":
+            info = task_info(values.get("preset") or "sentiment")
+            return S.TASK_NOTE.format(name=info["name"], family=info["family"], description=info["description"])
+        task, _ = task_source(values)
+        return S.UPLOAD_NOTE.format(name=task_label(task), family=values.get("family") or "auto") \
+            if source == "upload" else S.HUB_NOTE.format(name=task)
+    except INPUT_ERRORS:
+        return ""
+
+
+def template_choices(values: dict) -> list[tuple[str, int]]:
+    if (values.get("source") or "preset") != "preset":
+        return []
+    try:
+        templates = task_info(values.get("preset") or "sentiment")["templates"]
+    except INPUT_ERRORS:
+        return []
+    return [(f"{t.get('name', t['template'])}: {t['template']}", i) for i, t in enumerate(templates)]
+
+
+def refill(values: dict, keep: tuple[str, ...] = ()) -> dict:
+    """Task or method changed: the preset's defaults for this method (except the knobs in `keep`), which
+    knobs show, and the preview.
+    -> {"knobs": {field: value}, "shown": {field: bool}, "templates": [...], "note", "message", "share", "cli", "yaml"}.
+    A form that cannot run keeps its values and says why."""
+    shown = method_knobs(values.get("method") or "")
+    out = {"knobs": {}, "shown": shown, "templates": template_choices(values) if shown["template"] else [],
+           "note": task_note(values), "message": "", "share": "", "cli": "", "yaml": ""}
+    try:
+        resolved = preview_form(config_from_form(values, resolve_defaults=True))["resolved"]
+    except INPUT_ERRORS as error:
+        out["message"] = error_box(message_of(error))
+        return out
+    spec = catalog()["methods"].get(values["method"], {})
+    knobs = {name: resolved.get(name) for name in RESOLVED}
+    if knobs["reparameterize"] is None:
+        knobs["reparameterize"] = bool(spec.get("reparameterize"))
+    knobs.update({name: values[name] for name in keep if name in knobs})
+    out["knobs"] = knobs
+    out["message"], out["share"], out["cli"], out["yaml"] = preview_view({**values, **knobs})
+    return out
+
+
+def launch(values: dict, owned: list[str] | None) -> tuple[str, list[str], str]:
+    """Validate the form (the same checks the worker would meet first) and queue the run.
+    -> (message, the browser's run ids, new run id). Raises INPUT_ERRORS for the caller to show."""
+    config = config_from_form(values)
+    preview_form(config)  # task loads, backbone loads, method fits the task: else a message now, not a failed run
+    run_id = lab_state.current().jobs.submit(config)
+    return info_box(S.STARTED.format(run=run_id)), [*(owned or []), run_id], run_id
+
+
+# -- Gradio wiring -----------------------------------------------------------------------------
+def _refill_updates(values: dict, keep: tuple[str, ...] = ()) -> list:
+    out = refill(values, keep)
+    updates = []
+    for name in KNOB_OUTPUTS:
+        update = {"visible": out["shown"].get(name, True)}
+        if name in out["knobs"]:
+            update["value"] = out["knobs"][name]
+        if name == "template":
+            update["choices"] = out["templates"]
+            update["value"] = out["templates"][0][1] if out["templates"] else None
+        updates.append(gr.update(**update))
+    return [*updates, out["note"], out["message"], out["share"], out["cli"], out["yaml"]]
+
+
+KNOB_OUTPUTS = ["prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
+                "lora_rank", "lr", "epochs", "batch_size", "max_length"]
+
+
+def build() -> dict[str, gr.components.Component]:
+    lab = lab_state.current()
+    cat, choices = catalog(), form_choices()
+    start = {**FALLBACK_FORM, **lab.form_defaults}
+    backbones = lab.backbones()
+    c: dict = {}
+    with gr.Row():
+        with gr.Column(scale=3):
+            c["source"] = gr.Radio(S.SOURCES, value=start["source"], label=S.SOURCE)
+            c["preset"] = gr.Dropdown([(name, name) for name in cat["tasks"]], value=start["preset"], label=S.PRESET,
+                                      visible=start["source"] == "preset")
+            c["upload"] = gr.File(label=S.UPLOAD, file_types=[".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt"],
+                                  type="filepath", visible=start["source"] == "upload")
+            c["family"] = gr.Dropdown(S.FAMILIES, value=start["family"], label=S.FAMILY,
+                                      visible=start["source"] == "upload")
+            c["hub_id"] = gr.Textbox(label=S.HUB_ID, placeholder=S.HUB_PLACEHOLDER, value=start["hub_id"],
+                                     visible=start["source"] == "hub")
+            c["task_note"] = gr.Markdown()
+            with gr.Row():
+                c["backbone"] = gr.Dropdown([(f"{n} — {d}", n) for n, d in backbones.items()], value=start["backbone"],
+                                            label=S.BACKBONE, info=S.BACKBONE_INFO, allow_custom_value=True)
+                c["method"] = gr.Dropdown([(f"{n} — {m['summary']}", n) for n, m in cat["methods"].items()],
+                                          value=start["method"], label=S.METHOD)
+            shown = method_knobs(start["method"])
+            with gr.Row():
+                c["prompt_length"] = gr.Number(start["prompt_length"], label=S.PROMPT_LENGTH, precision=0,
+                                               info=S.PROMPT_LENGTH_INFO, visible=shown["prompt_length"])
+                c["reparameterize"] = gr.Checkbox(start["reparameterize"], label=S.REPARAMETERIZE,
+                                                  visible=shown["reparameterize"])
+                c["prompt_encoder"] = gr.Radio(choices["prompt_encoder"], value=start["prompt_encoder"],
+                                               label=S.PROMPT_ENCODER, visible=shown["prompt_encoder"])
+                c["tune_backbone"] = gr.Checkbox(start["tune_backbone"], label=S.TUNE_BACKBONE,
+                                                 visible=shown["tune_backbone"])
+                c["template"] = gr.Dropdown([], value=None, label=S.TEMPLATE, visible=shown["template"])
+                c["prompt_init"] = gr.Radio(choices["prompt_init"], value=start["prompt_init"], label=S.PROMPT_INIT,
+                                            visible=shown["prompt_init"])
+                c["lora_rank"] = gr.Number(start["lora_rank"], label=S.LORA_RANK, precision=0,
+                                           visible=shown["lora_rank"])
+            with gr.Row():
+                c["lr"] = gr.Number(start["lr"], label=S.LR, min_width=100)
+                c["epochs"] = gr.Number(start["epochs"], label=S.EPOCHS, min_width=100)
+                c["max_steps"] = gr.Number(start["max_steps"], label=S.MAX_STEPS, precision=0, min_width=100)
+                c["batch_size"] = gr.Number(start["batch_size"], label=S.BATCH_SIZE, precision=0, min_width=100)
+                c["seed"] = gr.Number(start["seed"], label=S.SEED, precision=0, min_width=100)
+            with gr.Accordion(S.ADVANCED, open=False):
+                with gr.Row():
+                    c["max_length"] = gr.Number(start["max_length"], label=S.MAX_LENGTH, precision=0)
+                    c["max_train_examples"] = gr.Number(start["max_train_examples"], label=S.MAX_TRAIN, precision=0)
+                    c["max_eval_examples"] = gr.Number(start["max_eval_examples"], label=S.MAX_EVAL, precision=0)
+                with gr.Row():
+                    c["eval_every"] = gr.Number(start["eval_every"], label=S.EVAL_EVERY, precision=0)
+                    c["doc_stride"] = gr.Number(start["doc_stride"], label=S.DOC_STRIDE, precision=0)
+                    c["precision"] = gr.Dropdown(choices["precision"], value=start["precision"], label=S.PRECISION)
+                    c["warmup_ratio"] = gr.Number(start["warmup_ratio"], label=S.WARMUP)
+                    c["weight_decay"] = gr.Number(start["weight_decay"], label=S.WEIGHT_DECAY)
+            c["button"] = gr.Button(S.TRAIN_BUTTON, variant="primary", elem_id="train-button")
+            c["message"] = gr.Markdown(elem_id="train-message")
+        with gr.Column(scale=2):
+            gr.Markdown(f"### {S.PREVIEW_TITLE}")
+            c["share"] = gr.Markdown(elem_id="train-share")
+            c["cli"] = gr.Code(label=S.CLI, language="shell", interactive=False, lines=3, max_lines=6,
+                               wrap_lines=True)
+            c["yaml"] = gr.Code(label=S.YAML, language="yaml", interactive=False, lines=12, max_lines=32,
+                                wrap_lines=True)
+            gr.Markdown(S.DEVICE.format(limit=lab.jobs.max_concurrent))
+    form = [c[name] for name in FIELDS]
+    c["form"] = form
+
+    def values_of(*args) -> dict:
+        return dict(zip(FIELDS, args))
+
+    refill_outputs = [c[n] for n in KNOB_OUTPUTS] + [c["task_note"], c["message"], c["share"], c["cli"], c["yaml"]]
+    preview_outputs = [c["message"], c["share"], c["cli"], c["yaml"]]
+
+    def on_refill(*args):
+        return _refill_updates(values_of(*args))
+
+    def on_preview(*args):
+        return preview_view(values_of(*args))
+
+    def on_source(source):
+        return [gr.update(visible=source == "preset"), gr.update(visible=source == "upload"),
+                gr.update(visible=source == "upload"), gr.update(visible=source == "hub")]
+
+    c["source"].change(on_source, c["source"], [c["preset"], c["upload"], c["family"], c["hub_id"]],
+                       show_progress="hidden", api_visibility="undocumented")
+    for trigger in (c["source"].input, c["preset"].input, c["method"].input, c["upload"].upload, c["family"].input,
+                    c["hub_id"].submit):
+        trigger(on_refill, form, refill_outputs, show_progress="minimal", trigger_mode="always_last",
+                api_visibility="undocumented")
+    knob_inputs = [c[n] for n in FIELDS if n not in ("source", "preset", "method", "upload", "family", "hub_id")]
+    for component in knob_inputs:
+        component.input(on_preview, form, preview_outputs, show_progress="hidden", trigger_mode="always_last",
+                        api_visibility="undocumented")
+    def on_page_load(*args):  # the preset's defaults, but knobs set through PROMPT_LAB_FORM stay as given
+        return _refill_updates(values_of(*args), keep=tuple(lab.form_defaults))
+
+    c["refill"] = on_page_load  # interface.py runs it on page load
+    c["refill_outputs"] = refill_outputs
+    return c

@@ -1,0 +1,90 @@
+"""Helpers for the web lab's tests: the Train form as endpoint arguments, and `python app.py` as a
+real process on a free port with the tiny random backbones (restart, kill and browser tests)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from app.tabs.train import FALLBACK_FORM, FIELDS
+
+ROOT = Path(__file__).resolve().parents[2]
+# a run that finishes in about a second on CPU
+TINY_FORM = {**FALLBACK_FORM, "backbone": "tiny-encoder", "max_steps": 4, "max_train_examples": 32,
+             "max_eval_examples": 16, "prompt_length": 4, "lr": 0.01, "epochs": 1, "batch_size": 8, "max_length": 64}
+# a run that trains until it is aborted or killed (evaluates once, at its end)
+LONG_FORM = {**TINY_FORM, "max_steps": 1_000_000, "eval_every": 1_000_000}
+
+
+def form_args(form: dict, owned: list | None = None) -> list:
+    """The /train endpoint's positional arguments: the form fields in order, then the browser's runs."""
+    return [form[name] for name in FIELDS] + [owned or []]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppProcess:
+    """`python app.py` as a subprocess, killed with SIGKILL like a crashed server."""
+
+    def __init__(self, runs: Path, form: dict | None = None, extra_env: dict | None = None):
+        self.runs, self.port = runs, free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = {**os.environ, "PROMPT_LAB_RUNS": str(runs), "GRADIO_SERVER_NAME": "127.0.0.1",
+               "GRADIO_SERVER_PORT": str(self.port), "PROMPT_LAB_TEST_BACKBONES": "1", "HF_HUB_OFFLINE": "1",
+               "HF_DATASETS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+               "PROMPT_LAB_FORM": json.dumps(form or {}), **(extra_env or {})}
+        self.log = open(runs.parent / f"app-{self.port}.log", "wb")
+        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        self.started = time.time()
+
+    def wait_ready(self, timeout: float = 60) -> float:
+        """-> seconds from start until the page answers."""
+        while time.time() - self.started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"app exited: {(self.runs.parent / f'app-{self.port}.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        return time.time() - self.started
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"app did not answer on {self.url} within {timeout} s")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+        self.log.close()
+
+
+def kill_workers(runs: Path) -> None:
+    """Tests clean up after themselves: SIGKILL every worker still running for this runs folder."""
+    for status in runs.glob("*/status.json"):
+        pid = json.loads(status.read_text()).get("pid")
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace") if pid else ""
+        except OSError:
+            continue
+        if "core.worker" in cmdline and status.parent.name in cmdline:
+            os.kill(pid, signal.SIGKILL)
+
+
+def wait_for(predicate, timeout: float = 60, every: float = 0.25, what: str = "condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")

@@ -1,0 +1,99 @@
+"""The lab in headless Chromium (Debian's `chromium` package driven by Playwright): open the app,
+start a run, see the curve appear, open Inspect and see highlighted tags, compare with
+fine-tuning, score templates in the classroom. A screenshot of every tab is saved to
+screenshots/ (or $PROMPT_LAB_SCREENSHOTS). Skipped where /usr/bin/chromium is missing:
+`apt-get install -y chromium` (never `playwright install`, which downloads browsers)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from labtools import ROOT, AppProcess, kill_workers
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="needs Debian's chromium: apt-get install -y chromium")
+SHOTS = Path(os.environ.get("PROMPT_LAB_SCREENSHOTS", ROOT / "screenshots"))
+# the Train form starts on a tiny NER run, so the whole story takes seconds on CPU
+FORM = {"preset": "ner", "backbone": "tiny-encoder", "method": "p-tuning-v2", "max_steps": 8, "eval_every": 2,
+        "max_train_examples": 32, "max_eval_examples": 12, "prompt_length": 4, "lr": 0.03}
+
+
+@pytest.fixture
+def page(tmp_path):
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    app = AppProcess(runs, form=FORM)
+    try:
+        app.wait_ready()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(app.url)
+            yield page
+            browser.close()
+    finally:
+        app.kill()
+        kill_workers(runs)
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(600)  # let plots finish their transition
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def pick(page, elem_id: str, text: str) -> None:
+    """Choose an option of a Gradio dropdown by typing it."""
+    box = page.locator(f"#{elem_id} input")
+    box.click()
+    box.fill(text)
+    page.locator("ul[role=listbox] li", has_text=text).first.click()
+
+
+def test_train_watch_inspect_compare_classroom(page):
+    # Train: the preview shows the trainable share and the CLI before launching
+    page.get_by_text("Trainable parameters").wait_for(timeout=30_000)
+    assert "--task ner" in page.locator(".cm-content").first.inner_text()
+    shot(page, "train")
+    page.locator("#train-button").click()
+
+    # Runs: Train switched here; the curve appears while it trains, then the run finishes
+    page.locator("#runs-plot .js-plotly-plot").wait_for(timeout=60_000)
+    assert page.locator("#runs-plot .scatterlayer .trace").count() >= 1
+    page.locator("#runs-status", has_text="finished").wait_for(timeout=60_000)
+    assert page.locator("#runs-table").get_by_text("finished").count() >= 1
+    shot(page, "runs")
+
+    # Inspect: the sentence's tokens highlighted by predicted and gold tags, errors marked
+    page.get_by_role("button", name="Inspect this run").click()
+    page.locator("#inspect-summary", has_text="ner").wait_for(timeout=30_000)
+    gold = page.locator("#inspect-gold .token.highlighted")
+    gold.first.wait_for(timeout=30_000)
+    assert gold.count() >= 1  # gold entities of the first dev sentence, coloured by type
+    assert page.locator("table.lab-tags tr").count() > 2
+    shot(page, "inspect")
+
+    # Compare: the run beside its fine-tuning baseline, started on demand
+    page.get_by_role("tab", name="Compare").click()
+    run_id = page.locator("#inspect-run input").input_value().split(" · ")[0]
+    pick(page, "compare-runs", run_id)
+    page.locator("#compare-baseline").click()
+    page.get_by_text("Started the fine-tuning baseline").wait_for(timeout=30_000)
+    page.locator("#compare-table").get_by_text("fine-tuning", exact=True).wait_for(timeout=30_000)
+    page.locator("#compare-plot .js-plotly-plot").wait_for(timeout=60_000)
+    page.locator("#compare-table").get_by_text("finished", exact=True).nth(1).wait_for(timeout=90_000)
+    shot(page, "compare")
+
+    # Classroom: every hand-written template scored zero-shot, side by side (tiny decoder: fast, not meaningful)
+    page.get_by_role("tab", name="Classroom").click()
+    pick(page, "classroom-backbone", "tiny-decoder")
+    page.locator("#classroom-score").click()
+    page.locator("#classroom-plot .js-plotly-plot").wait_for(timeout=120_000)
+    assert page.locator("#classroom-plot .bars .point").count() >= 6
+    shot(page, "classroom")
