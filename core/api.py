@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 
+import yaml
+
 from core.backbones import BackboneError, list_backbones
 from core.config import ConfigError, RunConfig, resolve
 from core.data import DataError, list_presets, load_task
@@ -28,10 +30,10 @@ def catalog() -> dict:
 
 
 @functools.lru_cache(maxsize=64)
-def _preview(config: RunConfig) -> dict:
+def _preview(config_yaml: str) -> dict:
     from core.model import count_parameters, format_share  # torch stays out of UI start-up
     from core.train import setup
-    s = setup(config)
+    s = setup(RunConfig.from_dict(yaml.safe_load(config_yaml)))
     trainable, total = count_parameters(s.model)
     return {"trainable": trainable, "total": total, "share": format_share(trainable, total),
             "family": s.task.family, "resolved": s.config.to_dict(), "cli": s.config.cli_command(),
@@ -40,9 +42,9 @@ def _preview(config: RunConfig) -> dict:
 
 def preview(config: RunConfig) -> dict:
     """Trainable share, the resolved config and the equivalent CLI/YAML, before launching.
+    Cached by the config's YAML (RunConfig is a mutable dataclass, so not hashable).
     Raises one of USER_ERRORS with a message for the user when the config cannot run."""
-    hashable = config.replace(init_from=tuple(config.init_from))
-    return _preview(hashable)
+    return _preview(config.to_yaml())
 
 
 def task_info(name: str) -> dict:
@@ -70,16 +72,7 @@ __all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "Run", "RunConfig"
            "check_fits", "confusion_matrix", "predict_text", "preview", "resolve", "score_templates", "task_info"]
 
 
-@functools.lru_cache(maxsize=64)
-def _preview_yaml(text: str) -> dict:
-    import yaml
-    return _preview.__wrapped__(RunConfig.from_dict(yaml.safe_load(text)))
-
-
-def preview_form(config: RunConfig) -> dict:
-    """preview() cached by the config's YAML: RunConfig is a mutable dataclass, hence unhashable,
-    so preview()'s own lru_cache raises TypeError on every call (used by the web lab's form)."""
-    return _preview_yaml(config.to_yaml())
+preview_form = preview  # the name the web lab's form uses
 
 
 def form_choices() -> dict[str, list[str]]:
