@@ -3,6 +3,8 @@
     python bench/methods.py                      # CPU, minilm-l6, ~30 min on 2 cores
     python bench/methods.py --steps 40 --tasks sentiment ner   # quicker look
     python bench/methods.py --real-only          # the SST-2 / CoNLL-2003 table only
+    python bench/methods.py --preset-epochs --methods fine-tuning prompt-tuning p-tuning-v2 --skip-real --skip-peft
+                                                 # convergence: each preset's own epochs (~25 min)
 
 Table 1: task, method, trainable %, best dev metric, seconds/step, peak memory, for each
 preset x method with the same step budget per task (fewer steps rather than a skipped method).
@@ -71,7 +73,8 @@ HEADER = "| task | method | trainable | best dev | s/step | peak mem |\n|---|---
 
 def preset_table(args) -> list[dict]:
     from core.methods import METHODS
-    print(f"\n## Presets, {args.backbone}, {args.precision}\n" + HEADER, flush=True)
+    budget = "each preset's own epochs" if args.preset_epochs else "the same step budget per task"
+    print(f"\n## Presets, {args.backbone}, {args.precision}, {budget}\n" + HEADER, flush=True)
     results = []
     for task in args.tasks:
         steps = args.steps or STEPS[task]
@@ -85,6 +88,8 @@ def preset_table(args) -> list[dict]:
                 config = {"task": task, "backbone": args.backbone, "method": method, "max_steps": steps,
                           "max_eval_examples": args.max_eval, "eval_every": max(steps // 3, 1),
                           "precision": args.precision, "seed": args.seed}
+                if args.preset_epochs:  # train as the preset says (its epochs), evaluate 10 times
+                    config.update(max_steps=None, eval_every=None)
                 result = run_one(config)
             results.append({"task": task, "method": method, **result})
             print(row(task, method, result), flush=True)
@@ -97,7 +102,7 @@ def peft_comparison(args) -> None:
     from peft import PrefixTuningConfig, PromptTuningConfig, TaskType, get_peft_model
     from transformers import AutoModelForSequenceClassification
 
-    from core.backbones import backbone_presets, load_backbone, package_folder
+    from core.backbones import backbone_presets, load_backbone, package_folder, quiet_transformers
     from core.config import RunConfig, resolve
     from core.data import load_task
     from core.methods import build_model
@@ -119,7 +124,9 @@ def peft_comparison(args) -> None:
         return (time.perf_counter() - started) / repeat
 
     def peft_step(peft_config):
-        model = get_peft_model(AutoModelForSequenceClassification.from_pretrained(path, num_labels=2), peft_config)
+        with quiet_transformers():  # the load report lists the fresh classifier, as expected
+            model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)
+        model = get_peft_model(model, peft_config)
         opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
 
         def step():
@@ -185,7 +192,9 @@ def main() -> None:
     parser.add_argument("--backbone", default="minilm-l6")
     parser.add_argument("--tasks", nargs="+", default=PRESETS)
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
-    parser.add_argument("--steps", type=int, help="optimizer steps per run (default: per task, ~150)")
+    parser.add_argument("--steps", type=int, help="optimizer steps per run (default: per task, 80-100)")
+    parser.add_argument("--preset-epochs", action="store_true",
+                        help="train each run for its preset's epochs instead of a step budget (convergence check)")
     parser.add_argument("--max-eval", type=int, default=200)
     parser.add_argument("--precision", default="auto")
     parser.add_argument("--seed", type=int, default=42)
