@@ -29,7 +29,7 @@ from transformers import get_linear_schedule_with_warmup, set_seed
 from core.backbones import list_backbones, load_backbone
 from core.config import ConfigError, RunConfig, resolve
 from core.data import list_presets, load_task
-from core.methods import METHODS, build_model
+from core.methods import METHODS, build_model, check_fits
 from core.model import count_parameters, format_share
 from core.runs import RunStore
 from core.tasks import collate, family_of
@@ -58,6 +58,7 @@ def setup(config: RunConfig, task=None) -> Setup:
     """Load task (unless given, e.g. a benchmark's real-data Task), backbone and method."""
     task = task or load_task(config.task, config.family)
     config = resolve(config, task.defaults)
+    check_fits(config.method, task.family)  # before a QA setting or the slow backbone load
     if task.family == "qa" and config.doc_stride >= config.max_length // 2:
         raise ConfigError(f"doc_stride ({config.doc_stride}) must be under half of max_length ({config.max_length}): "
                           "it is the overlap between windows of a long passage")

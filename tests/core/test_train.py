@@ -67,6 +67,8 @@ def test_trained_run_answers_typed_input(tmp_path, capsys):
     (["--prompt-length", "10000"], "prompt_length must be a whole number from 1 to 512"),
     (["--method", "manual-prompt", "--task", "ner"], "manual-prompt does not fit a tagging task"),
     (["--method", "magic"], "unknown method 'magic'"),
+    # the method misfit is the real problem here, so it is reported before the QA window setting
+    (["--method", "manual-prompt", "--task", "qa", "--doc-stride", "500"], "manual-prompt does not fit a qa task"),
     (["--backbone", "bert-base-cased"], "Cannot load backbone 'bert-base-cased'"),
     (["--task", "no/such-dataset"], "no/such-dataset"),
 ])
