@@ -54,7 +54,7 @@ def template_bars(results: list[dict], chance: float | None = None) -> go.Figure
         hovertemplate="%{y}<br>%{customdata}<br>accuracy %{x:.3f}<extra></extra>"))
     if chance is not None:
         figure.add_vline(x=chance, line_dash="dot", line_color="#888", annotation_text="chance",
-                          annotation_position="bottom right")
+                          annotation_position="top")  # above the plot area, clear of the bars
     figure.update_layout(**{**LAYOUT, "height": 120 + 36 * max(len(results), 1)}, xaxis_range=[0, 1],
                          xaxis_title="dev accuracy", yaxis_autorange="reversed")
     return figure

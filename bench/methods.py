@@ -61,8 +61,7 @@ def run_one(config: dict, real: str | None = None, sizes=(0, 0)) -> dict:
 def row(task: str, method: str, result: dict) -> str:
     if "error" in result:
         return f"| {task} | {method} | n/a | {result['error'][:90]} | | |"
-    metric = f"{result['metric_name']} {100 * result['best_metric']:.1f}" if result["best_metric"] <= 1 \
-        else f"{result['metric_name']} {result['best_metric']:.1f}"
+    metric = f"{result['metric_name']} {100 * result['best_metric']:.1f}"  # every task's metric is 0-1
     sps = f"{result['seconds_per_step']:.3f}" if result.get("seconds_per_step") else "-"
     return (f"| {task} | {method} | {result['share']} | {metric} | {sps} | "
             f"{result['peak_memory_mb']:.0f} MB |")

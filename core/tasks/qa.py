@@ -134,7 +134,9 @@ class QuestionAnswering:
     def compute_metrics(self, task: Task, predictions, examples) -> dict[str, float]:
         scored = [(p["text"], e["answers"]["text"]) for p, e in zip(predictions, examples) if "answers" in e]
         scores = squad_scores([p for p, _ in scored], [a for _, a in scored], by_answerability=task.unanswerable)
-        return {key: value for key, value in scores.items() if not key.endswith("total")}  # counts, not scores
+        # the official script's 0-100 scale -> 0-1, the scale of every other task's metric, so
+        # runs compare and plot on one axis; "total" keys are counts, not scores
+        return {key: value / 100 for key, value in scores.items() if not key.endswith("total")}
 
     def display(self, task: Task, examples, predictions) -> list[dict]:
         rows = []

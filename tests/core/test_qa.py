@@ -86,7 +86,7 @@ def test_perfect_logits_give_exact_match_100(tokenizer):
     predictions = FAMILY.predict(V1, perfect_logits(features), features, EXAMPLES)
     assert [p["text"] for p in predictions] == [e["answers"]["text"][0] for e in EXAMPLES]
     assert [p["start"] for p in predictions] == [e["answers"]["answer_start"][0] for e in EXAMPLES]
-    assert FAMILY.compute_metrics(V1, predictions, EXAMPLES) == {"exact": 100.0, "f1": 100.0}
+    assert FAMILY.compute_metrics(V1, predictions, EXAMPLES) == {"exact": 1.0, "f1": 1.0}  # 0-1 like every task
 
 
 def test_unanswerable_questions_predict_empty(tokenizer):
@@ -96,7 +96,7 @@ def test_unanswerable_questions_predict_empty(tokenizer):
     predictions = FAMILY.predict(V2, perfect_logits(features), features, examples)
     assert predictions[-1]["text"] == "" and predictions[-1]["null_score_diff"] > 0
     metrics = FAMILY.compute_metrics(V2, predictions, examples)
-    assert metrics["exact"] == metrics["HasAns_f1"] == metrics["NoAns_f1"] == 100.0
+    assert metrics["exact"] == metrics["HasAns_f1"] == metrics["NoAns_f1"] == 1.0
 
 
 def test_null_threshold(tokenizer):
