@@ -2,7 +2,8 @@
 
 Environment: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (host, port), PROMPT_LAB_RUNS (runs folder,
 default ./runs), PROMPT_LAB_MAX_CONCURRENT, PROMPT_LAB_SHARED, PROMPT_LAB_CLASSROOM_BACKBONE,
-PROMPT_LAB_TEST_BACKBONES and PROMPT_LAB_FORM (see app/lab.py). The same file is the Space's app_file on Hugging Face.
+PROMPT_LAB_TEST_BACKBONES, PROMPT_LAB_ALLOW_LOCAL_PATHS, PROMPT_LAB_MAX_UPLOAD_MB and PROMPT_LAB_FORM
+(see app/lab.py). The same file is the Space's app_file on Hugging Face.
 """
 import os
 
@@ -17,7 +18,7 @@ def main() -> None:
     the_lab.jobs.start_background()  # starts queued runs, marks runs whose worker died as interrupted
     demo = build_demo()
     demo.queue(default_concurrency_limit=4)
-    demo.launch(theme=THEME, css=CSS, allowed_paths=[str(the_lab.root)])
+    demo.launch(theme=THEME, css=CSS, **the_lab.launch_options())  # nothing of the runs folder is served
 
 
 if __name__ == "__main__":

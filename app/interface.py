@@ -1,8 +1,9 @@
 """Composes the lab's tabs into one gr.Blocks and wires what crosses tabs (Train -> Runs,
-Runs -> Inspect, the browser's own run list). Each tab builds itself in app/tabs/<tab>.py.
+Runs -> Inspect). Each tab builds itself in app/tabs/<tab>.py. Handlers that act for a visitor
+take `request: gr.Request`: who the visitor is comes from the server's cookie (app/visitors.py).
 
     demo = build_demo()                       # uses app.lab.current() (env PROMPT_LAB_RUNS, ...)
-    demo.launch(theme=THEME, css=CSS, allowed_paths=[...])
+    demo.launch(theme=THEME, css=CSS, **lab.launch_options())
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import gradio as gr
 
 from app import lab as lab_state
 from app import strings as S
+from app import visitors
 from app.errors import INPUT_ERRORS, error_box, message_of
 from app.tabs import classroom, compare, inspect, runs, train
 
@@ -31,36 +33,56 @@ table.lab-tags tr.lab-wrong td { background: #fdecea; }
 """
 
 
-def on_train(*args):
-    """Train pressed: queue the run, switch to Runs with it selected; a bad form keeps its values."""
-    *values, owned = args
+def on_train(request: gr.Request, *values):
+    """Train pressed: queue the run for this visitor, switch to Runs with it selected; a bad form keeps its values."""
     try:
-        message, owned, run_id = train.launch(dict(zip(train.FIELDS, values)), owned)
+        message, run_id = train.launch(dict(zip(train.FIELDS, values)), visitors.owner(request))
     except INPUT_ERRORS as error:
         gr.Warning(message_of(error))
-        return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), ""
-    picker = gr.update(choices=compare.choices(), value=run_id)
-    return message, owned, picker, gr.Tabs(selected="runs"), run_id
+        return error_box(message_of(error)), gr.skip(), gr.skip(), ""
+    picker = gr.update(choices=compare.choices(visitors.owner(request)), value=run_id)
+    return message, picker, gr.Tabs(selected="runs"), run_id
 
 
-def on_inspect(run_id):
+def on_inspect(run_id, request: gr.Request):
     """Runs -> Inspect for a finished run."""
     if not run_id:
         return error_box(S.PICK_RUN), gr.skip(), gr.skip()
+    owner = visitors.owner(request)
     try:
-        status = lab_state.current().store.get(run_id).status().get("status")
+        status = lab_state.current().row(run_id, owner)["status"]
     except INPUT_ERRORS as error:
         return error_box(message_of(error)), gr.skip(), gr.skip()
     if status != "finished":
         return error_box(S.NO_PREDICTIONS), gr.skip(), gr.skip()
-    return "", gr.update(choices=inspect.finished_choices(), value=run_id), gr.Tabs(selected="inspect")
+    return "", gr.update(choices=inspect.finished_choices(owner), value=run_id), gr.Tabs(selected="inspect")
+
+
+def on_abort(run_id, request: gr.Request):
+    return runs.abort(run_id, visitors.owner(request))
+
+
+def on_delete(run_id, request: gr.Request):
+    return runs.delete(run_id, visitors.owner(request))
+
+
+def on_baseline(run_ids, request: gr.Request):
+    owner = visitors.owner(request)
+    message, chosen = compare.baseline(run_ids, owner)
+    return message, gr.update(choices=compare.choices(owner), value=chosen)
+
+
+def on_train_prompt(task, backbone, steps, max_examples, request: gr.Request):
+    try:
+        return classroom.train_prompt(task, backbone, steps, max_examples, visitors.owner(request))
+    except INPUT_ERRORS as error:
+        return error_box(message_of(error))
 
 
 def build_demo() -> gr.Blocks:
     lab = lab_state.current()
     with gr.Blocks(title=S.TITLE) as demo:
         gr.Markdown(f"# {S.TITLE}\n{S.INTRO}")
-        owned = gr.BrowserState([], storage_key="prompt-lab-my-runs", secret=lab.secret())
         with gr.Tabs() as tabs:
             with gr.Tab(S.TAB_TRAIN, id="train"):
                 t = train.build()
@@ -74,10 +96,9 @@ def build_demo() -> gr.Blocks:
                 k = classroom.build()
         new_run = gr.Textbox(visible=False)  # the id Train returns, for API clients
 
-        t["button"].click(on_train, [*t["form"], owned], [t["message"], owned, r["selected"], tabs, new_run],
-                          api_name="train")
-        r["abort"].click(runs.abort, [r["selected"], owned], r["message"], api_name="abort")
-        r["delete"].click(runs.delete, [r["selected"], owned], r["message"], api_name="delete").then(
+        t["button"].click(on_train, t["form"], [t["message"], r["selected"], tabs, new_run], api_name="train")
+        r["abort"].click(on_abort, r["selected"], r["message"], api_name="abort")
+        r["delete"].click(on_delete, r["selected"], r["message"], api_name="delete").then(
             r["on_tick"], [r["selected"], r["seen"]], r["outputs"], show_progress="hidden",
             api_visibility="undocumented")
         r["inspect"].click(on_inspect, r["selected"], [r["message"], i["run"], tabs], api_visibility="undocumented")
@@ -85,22 +106,9 @@ def build_demo() -> gr.Blocks:
                            api_visibility="undocumented")
         compare_tab.select(c["refresh_choices"], None, c["runs"], concurrency_limit=None,
                            api_visibility="undocumented")
-
-        def on_baseline(run_ids, mine):
-            message, chosen, mine = compare.baseline(run_ids, mine)
-            return message, gr.update(choices=compare.choices(), value=chosen), mine
-
-        c["baseline"].click(on_baseline, [c["runs"], owned], [c["message"], c["runs"], owned], api_name="baseline")
-
-        def on_train_prompt(task, backbone, steps, max_examples, mine):
-            try:
-                message, mine = classroom.train_prompt(task, backbone, steps, max_examples, mine)
-            except INPUT_ERRORS as error:
-                return error_box(message_of(error)), gr.skip()
-            return message, mine
-
-        k["train"].click(on_train_prompt, [k["task"], k["backbone"], k["steps"], k["max_examples"], owned],
-                         [k["message"], owned], api_name="train_prompt")
+        c["baseline"].click(on_baseline, c["runs"], [c["message"], c["runs"]], api_name="baseline")
+        k["train"].click(on_train_prompt, [k["task"], k["backbone"], k["steps"], k["max_examples"]], k["message"],
+                         api_name="train_prompt")
         demo.load(t["refill"], t["form"], t["refill_outputs"], api_visibility="undocumented")
         gr.api(runs.run_summary, api_name="run_summary")
         gr.api(runs.list_runs, api_name="list_runs")

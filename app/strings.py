@@ -55,6 +55,12 @@ NEED_UPLOAD = "Upload a data file first (CSV, TSV, JSON lines or CoNLL)."
 NEED_HUB_ID = "Type a hub dataset id first, e.g. glue/sst2."
 BAD_NUMBER = "{field} must be a whole number, got {value}"
 UPLOAD_TYPE = "{name}: unsupported file type; use {suffixes}"
+UPLOAD_TOO_BIG = "{name} is {size:.1f} MB; this lab takes data files up to {limit:g} MB."
+NO_VISITOR = ("This request carries no lab session cookie, so the run could not be recorded as yours: "
+              "reload the page (and allow cookies for this site).")
+NOT_IN_PROCESS = ("{backbone} is not one of this lab's offered backbones ({offered}); zero-shot scoring and typed "
+                  "predictions run inside the web server, so they only use those. Train a run to use another model.")
+DAMAGED = "Run `{run}` is damaged: {damage}."
 DEVICE = "At most {limit} run(s) train at once; further runs wait in a queue, in order."
 
 # -- runs -----------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def one_repeat() -> tuple[float, float, dict]:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         form = dict(FALLBACK_FORM)  # the offline default; None knobs take the preset's defaults
         pressed = time.time()
-        run_id = client.predict(*[form[name] for name in FIELDS], [], api_name="/train")[-1]
+        run_id = client.predict(*[form[name] for name in FIELDS], api_name="/train")[-1]
         metrics = runs / run_id / "metrics.jsonl"
         while not (metrics.exists() and metrics.read_text().strip()):
             status = json.loads((runs / run_id / "status.json").read_text())
@@ -79,7 +79,7 @@ def one_repeat() -> tuple[float, float, dict]:
             time.sleep(0.05)
         to_point = time.time() - pressed
         first = json.loads(metrics.read_text().splitlines()[0])
-        client.predict(run_id, [], api_name="/abort")
+        client.predict(run_id, api_name="/abort")
         return to_page, to_point, first
     finally:
         app.send_signal(signal.SIGKILL)

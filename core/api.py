@@ -12,9 +12,10 @@ import yaml
 from core.backbones import BackboneError, list_backbones
 from core.config import ConfigError, RunConfig, resolve
 from core.data import DataError, list_presets, load_task
+from core.guard import check_visitor_config
 from core.jobs import JobManager
 from core.methods import METHODS, MethodError, check_fits
-from core.runs import ACTIVE, STATUSES, Run, RunStore
+from core.runs import ACTIVE, STATUSES, NoSuchRun, Run, RunStore
 from core.tasks.cloze import TemplateError
 
 USER_ERRORS = (ConfigError, DataError, MethodError, BackboneError, TemplateError)
@@ -31,13 +32,9 @@ def catalog() -> dict:
 
 @functools.lru_cache(maxsize=64)
 def _preview(config_yaml: str) -> dict:
-    from core.model import count_parameters, format_share  # torch stays out of UI start-up
-    from core.train import setup
-    s = setup(RunConfig.from_dict(yaml.safe_load(config_yaml)))
-    trainable, total = count_parameters(s.model)
-    return {"trainable": trainable, "total": total, "share": format_share(trainable, total),
-            "family": s.task.family, "resolved": s.config.to_dict(), "cli": s.config.cli_command(),
-            "yaml": s.config.to_yaml()}
+    # torch stays out of UI start-up; no weights load and uploads are read in part (see core.preview)
+    from core.preview import preview as build_preview
+    return build_preview(RunConfig.from_dict(yaml.safe_load(config_yaml)))
 
 
 def preview(config: RunConfig) -> dict:
@@ -68,8 +65,8 @@ def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[in
     return confusion([p["gold"] for p in predictions], [p["predicted"] for p in predictions], labels)
 
 
-__all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "Run", "RunConfig", "RunStore", "catalog",
-           "check_fits", "confusion_matrix", "predict_text", "preview", "resolve", "score_templates", "task_info"]
+__all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
+           "check_fits", "check_visitor_config", "confusion_matrix", "predict_text", "preview", "resolve", "score_templates", "task_info"]
 
 
 preview_form = preview  # the name the web lab's form uses

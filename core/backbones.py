@@ -6,19 +6,27 @@ LM head; task heads are added on top of `Backbone.body` by `core.model`.
 
 Named backbones live in presets/backbones.yaml; any other name is a hub id or a local
 folder. Nothing here touches the network unless the user names a hub model.
+
+`load_backbone(name, weights=False)` builds the same model on the meta device from its config:
+every parameter's shape, no memory, no weights read or downloaded (a hub id costs its config.json
+and tokenizer files). Previews in the web process use it, so a visitor naming a 1B model cannot
+make the server download or instantiate it.
 """
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import importlib.util
 import inspect
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 import yaml
+from safetensors import safe_open
 from transformers import (AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM,
                           AutoTokenizer, PreTrainedModel)
 from transformers.utils import logging as hf_logging
@@ -26,6 +34,7 @@ from transformers.models.auto.modeling_auto import MODEL_FOR_MASKED_LM_MAPPING_N
 
 PRESETS = Path(__file__).resolve().parent.parent / "presets" / "backbones.yaml"
 LM_HEAD_NAMES = ("cls", "lm_head", "pred_layer", "generator_lm_head")
+LM_ARCHITECTURES = ("ForMaskedLM", "ForCausalLM", "LMHeadModel", "ForPreTraining")  # classes saved with an LM head
 
 
 class BackboneError(ValueError):
@@ -121,17 +130,26 @@ def package_folder(package: str) -> Path:
     return Path(spec.submodule_search_locations[0])
 
 
-def load_backbone(name: str, seed: int = 0) -> Backbone:
-    """Load a named backbone, a local folder or a hub id."""
+def load_backbone(name: str, seed: int = 0, weights: bool = True) -> Backbone:
+    """Load a named backbone, a local folder or a hub id.
+
+    weights=False: the model is built on the meta device from its config (no tensor is read or
+    allocated), the tokenizer is loaded for real; parameter names, shapes and counts, the LM head
+    and every property of Backbone are those of the loaded model."""
     presets = backbone_presets()
     if name in presets:
         spec = presets[name]
         if spec["source"] == "config":
-            return _from_config(name, spec, seed)
-        path = _gguf_to_cache(name, spec) if spec["source"] == "gguf" else \
-            package_folder(spec["package"]) / spec["subdir"]
-        return _from_pretrained(name, str(path), spec["kind"])
-    return _from_pretrained(name, name, kind=None)
+            return _from_config(name, spec, seed, weights)
+        if spec["source"] == "gguf":
+            cached = cache_dir() / name / "model"
+            if not weights and not (cached / "config.json").exists():
+                return _gguf_on_meta(name, spec)
+            path = _gguf_to_cache(name, spec) if weights else cached
+        else:
+            path = package_folder(spec["package"]) / spec["subdir"]
+        return _from_pretrained(name, str(path), spec["kind"], weights)
+    return _from_pretrained(name, name, None, weights)
 
 
 @functools.cache
@@ -153,14 +171,31 @@ def _with_pad(tokenizer):
     return tokenizer
 
 
-def _from_config(name: str, spec: dict, seed: int) -> Backbone:
+def _from_config(name: str, spec: dict, seed: int, weights: bool = True) -> Backbone:
     tokenizer = load_tokenizer(spec["tokenizer"])
     options = dict(spec["config"])
     config = AutoConfig.for_model(options.pop("model_type"), vocab_size=len(tokenizer),
                                   pad_token_id=tokenizer.pad_token_id, **options)
-    torch.manual_seed(seed)
-    auto = AutoModelForMaskedLM if spec["kind"] == "encoder" else AutoModelForCausalLM
-    return Backbone(name, spec["kind"], auto.from_config(config), tokenizer, lm_head_pretrained=True)
+    auto = _auto_class(spec["kind"])
+    if weights:
+        torch.manual_seed(seed)
+        model = auto.from_config(config)
+    else:
+        model = _on_meta(name, auto, config)
+    return Backbone(name, spec["kind"], model, tokenizer, lm_head_pretrained=True)
+
+
+def _auto_class(kind: str):
+    return AutoModelForMaskedLM if kind == "encoder" else AutoModelForCausalLM
+
+
+def _on_meta(name: str, auto, config) -> PreTrainedModel:
+    """The model `auto` makes of `config`, with every tensor on the meta device (shapes only)."""
+    try:
+        with torch.device("meta"), quiet_transformers():
+            return auto.from_config(config, dtype=torch.float32)
+    except ValueError as error:  # e.g. a config class the Auto class does not map
+        raise BackboneError(f"Cannot build backbone '{name}': {error}") from None
 
 
 def _gguf_to_cache(name: str, spec: dict) -> Path:
@@ -182,6 +217,23 @@ def _gguf_to_cache(name: str, spec: dict) -> Path:
     return folder
 
 
+@functools.cache
+def _gguf_config(package: str, file: str):
+    """The model config in a GGUF file's metadata; no tensor is de-quantised. transformers' reader
+    also parses the tokenizer arrays: about 4.5 s for SmolLM2 here, hence the cache."""
+    return AutoConfig.from_pretrained(package_folder(package), gguf_file=file)
+
+
+def _gguf_on_meta(name: str, spec: dict) -> Backbone:
+    """A GGUF backbone whose de-quantised cache does not exist yet, built from the file's metadata.
+    A GGUF file is a whole language model: its LM head (or tied embeddings) is pretrained."""
+    model = _on_meta(name, _auto_class(spec["kind"]), copy.deepcopy(_gguf_config(spec["package"], spec["file"])))
+    tokenizer = load_tokenizer(name)
+    if model.config.pad_token_id is None:
+        model.config.pad_token_id = tokenizer.pad_token_id
+    return Backbone(name, spec["kind"], model, tokenizer, lm_head_pretrained=True)
+
+
 @contextlib.contextmanager
 def quiet_transformers():
     level = hf_logging.get_verbosity()
@@ -192,29 +244,69 @@ def quiet_transformers():
         hf_logging.set_verbosity(level)
 
 
-def _hub_kind(path: str, name: str) -> str:
+def _load_config(path: str, name: str, named: bool):
+    """The model config of a folder or hub id (a hub id downloads config.json only)."""
     try:
-        config = AutoConfig.from_pretrained(path)
+        return AutoConfig.from_pretrained(path)
     except OSError as error:
+        if named:
+            raise BackboneError(f"Cannot load backbone '{name}' from '{path}': {error}") from None
         raise BackboneError(
             f"Cannot load backbone '{name}': it is not a named backbone ({', '.join(backbone_presets())}), "
             f"not a local folder, and the Hugging Face hub is not reachable or has no such model "
             f"({type(error).__name__}). Offline, use minilm-l6 or smollm2-135m.") from None
+
+
+def _kind_of(config) -> str:
     return "encoder" if config.model_type in MODEL_FOR_MASKED_LM_MAPPING_NAMES else "decoder"
 
 
-def _from_pretrained(name: str, path: str, kind: str | None) -> Backbone:
-    kind = kind or _hub_kind(path, name)
-    auto = AutoModelForMaskedLM if kind == "encoder" else AutoModelForCausalLM
+def _from_pretrained(name: str, path: str, kind: str | None, weights: bool = True) -> Backbone:
+    config = _load_config(path, name, named=kind is not None) if kind is None or not weights else None
+    kind = kind or _kind_of(config)
+    auto = _auto_class(kind)
     try:
-        # the load report lists the LM head MiniLM lacks; lm_head_pretrained records that instead
-        with quiet_transformers():
-            model, info = auto.from_pretrained(path, output_loading_info=True, dtype=torch.float32)
+        if weights:
+            # the load report lists the LM head MiniLM lacks; lm_head_pretrained records that instead
+            with quiet_transformers():
+                model, info = auto.from_pretrained(path, output_loading_info=True, dtype=torch.float32)
+        else:
+            model = _on_meta(name, auto, config)
         tokenizer = _with_pad(AutoTokenizer.from_pretrained(path))
     except OSError as error:
         raise BackboneError(f"Cannot load backbone '{name}' from '{path}': {error}") from None
-    missing = set(info.get("missing_keys", ()))
-    lm_head_pretrained = not any(key.split(".")[0] in LM_HEAD_NAMES for key in missing)
+    if weights:
+        missing = set(info.get("missing_keys", ()))
+        lm_head_pretrained = not any(key.split(".")[0] in LM_HEAD_NAMES for key in missing)
+    else:
+        lm_head_pretrained = _ships_lm_head(model, path)
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id
     return Backbone(name, kind, model, tokenizer, lm_head_pretrained)
+
+
+def _ships_lm_head(model: PreTrainedModel, path: str) -> bool:
+    """Whether the checkpoint at `path` holds the LM head's own weights, found without reading a
+    tensor: the weight names in a local safetensors header, else the class the config says was
+    saved (BertModel: no head; *ForMaskedLM, *ForCausalLM, *LMHeadModel: a head)."""
+    attr = next((n for n in LM_HEAD_NAMES if hasattr(model, n)), None)
+    embeddings = model.get_input_embeddings().weight
+    if attr is None or all(p is embeddings for p in getattr(model, attr).parameters()):
+        return True  # nothing of its own: the head is the (tied) input embeddings
+    names = checkpoint_names(Path(path))
+    if names is not None:
+        return any(n.split(".")[0] == attr for n in names)
+    architectures = model.config.architectures
+    return not architectures or any(a.endswith(LM_ARCHITECTURES) for a in architectures)
+
+
+def checkpoint_names(folder: Path) -> list[str] | None:
+    """Weight names of a local safetensors checkpoint (header or index only); None if there is none."""
+    index = folder / "model.safetensors.index.json"
+    if index.is_file():
+        return list(json.loads(index.read_text())["weight_map"])
+    file = folder / "model.safetensors"
+    if file.is_file():
+        with safe_open(str(file), "pt") as f:
+            return list(f.keys())
+    return None

@@ -7,6 +7,9 @@ repeats the run. Fields left as None take the task preset's default for the meth
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +19,68 @@ MAX_PROMPT_LENGTH = 512
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 PROMPT_ENCODERS = ("mlp", "lstm")
 PROMPT_INITS = ("random", "vocab", "text")
+MAX_SEED = 2**32 - 1  # numpy's seed range (set_seed seeds numpy too)
+# Numeric fields: (whole number?, allowed, what the message says is allowed). A field typed
+# `... | None` may also be None (unset: the preset's default, or "all" for the example counts).
+NUMBERS = {
+    "prompt_length": (True, lambda v: 1 <= v <= MAX_PROMPT_LENGTH, f"a whole number from 1 to {MAX_PROMPT_LENGTH}"),
+    "lora_rank": (True, lambda v: v >= 1, "a whole number, at least 1"),
+    "lr": (False, lambda v: v > 0, "positive (a number above 0)"),
+    "epochs": (False, lambda v: v >= 0, "a finite number, 0 or more"),
+    "max_steps": (True, lambda v: v >= 0, "a whole number, 0 or more"),
+    "batch_size": (True, lambda v: v >= 1, "a whole number, at least 1"),
+    "grad_accum": (True, lambda v: v >= 1, "a whole number, at least 1"),
+    "max_length": (True, lambda v: 16 <= v <= 4096, "a whole number from 16 to 4096"),
+    "doc_stride": (True, lambda v: v >= 1, "a whole number, at least 1"),
+    "dropout": (False, lambda v: 0 <= v < 1, "a number in [0, 1)"),
+    "warmup_ratio": (False, lambda v: 0 <= v <= 1, "a number in [0, 1]"),
+    "weight_decay": (False, lambda v: v >= 0, "a number, 0 or more"),
+    "eval_every": (True, lambda v: v >= 1, "a whole number, at least 1"),
+    "seed": (True, lambda v: 0 <= v <= MAX_SEED, f"a whole number from 0 to {MAX_SEED}"),
+    "max_train_examples": (True, lambda v: v >= 1, "a whole number, at least 1 (unset to use all)"),
+    "max_eval_examples": (True, lambda v: v >= 1, "a whole number, at least 1 (unset to use all)"),
+}
+# Methods whose prompt vectors are inserted into the input sequence (core/model.py's input_prompt),
+# so they occupy positions beyond max_length. P-tuning's pseudo tokens fill {prompt} slots inside
+# the template and are truncated into max_length (core/tasks/cloze.py); deep prompts are past
+# key/values with explicit position_ids, so they take no positions.
+POSITION_TAKING_METHODS = ("prompt-tuning",)
+STEP_WARNING = 100_000
+MAX_STEPS_VARIABLE = "PROMPT_LAB_MAX_TOTAL_STEPS"
+DEFAULT_MAX_TOTAL_STEPS = 1_000_000
 
 
 class ConfigError(ValueError):
     """A config value that cannot work; the message names the field and what is allowed."""
+
+
+def check_number(name: str, value, optional: bool, whole: bool, allowed, what: str):
+    """-> `value` if it is a real, finite number that `allowed` accepts (an integral float such as
+    8.0, which YAML and gr.Number send, becomes 8 for a whole-number field); else ConfigError.
+    Text, bools, NaN and infinities are refused, never coerced."""
+    if value is None and optional:
+        return None
+    if (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and (isinstance(value, numbers.Integral) or math.isfinite(value))):
+        if whole and value == int(value):
+            value = int(value)
+        if (isinstance(value, int) or not whole) and allowed(value):
+            return value
+    raise ConfigError(f"{name} must be {what}, got {value!r}{_text_hint(value)}")
+
+
+def _text_hint(value) -> str:
+    """A number that arrived as text (quoted, or YAML's 1e-3 without a dot) gets told why."""
+    try:
+        number = float(value) if isinstance(value, str) else math.nan
+    except ValueError:
+        return ""
+    if not math.isfinite(number):
+        return ""
+    if isinstance(yaml.safe_load(value), str):  # YAML 1.1 floats need a dot and a signed exponent
+        short = f"{number:.1e}"
+        return f" (YAML reads {value} as text: write {short if float(short) == number else repr(number)})"
+    return " (text, not a number: remove the quotes)"
 
 
 def _help(text: str, default=None, **kw):
@@ -71,32 +132,40 @@ class RunConfig:
             if not ok:
                 raise ConfigError(message)
         for name in ("task", "backbone", "method"):
-            need(isinstance(getattr(self, name), str) and getattr(self, name).strip() != "",
-                 f"{name} must be a non-empty name")
-        need(self.prompt_length is None or (isinstance(self.prompt_length, int)
-                                            and 1 <= self.prompt_length <= MAX_PROMPT_LENGTH),
-             f"prompt_length must be a whole number from 1 to {MAX_PROMPT_LENGTH}, got {self.prompt_length!r}")
+            value = getattr(self, name)
+            need(isinstance(value, str) and value.strip() != "", f"{name} must be a non-empty name, got {value!r}")
+        for f in dataclasses.fields(self):
+            if f.name in NUMBERS:
+                value = check_number(f.name, getattr(self, f.name), "None" in str(f.type), *NUMBERS[f.name])
+                setattr(self, f.name, value)
+        need(self.reparameterize is None or isinstance(self.reparameterize, bool),
+             f"reparameterize must be true or false (unset: the method's default), got {self.reparameterize!r}")
+        need(isinstance(self.tune_backbone, bool), f"tune_backbone must be true or false, got {self.tune_backbone!r}")
         need(self.prompt_encoder in PROMPT_ENCODERS,
              f"prompt_encoder must be one of {PROMPT_ENCODERS}, got {self.prompt_encoder!r}")
         need(self.prompt_init in PROMPT_INITS, f"prompt_init must be one of {PROMPT_INITS}, got {self.prompt_init!r}")
+        need(isinstance(self.init_text, str), f"init_text must be text, got {self.init_text!r}")
         need(self.prompt_init != "text" or self.init_text.strip() != "",
              "prompt_init 'text' needs init_text: the words whose embeddings start the prompt")
+        need(self.ptuning_template is None or isinstance(self.ptuning_template, str),
+             "ptuning_template must be text with {prompt} slots (unset: the preset's), "
+             f"got {self.ptuning_template!r}")
+        what = "a template index (a whole number, 0 or more) or a template string"
+        if isinstance(self.template, str):
+            need(self.template.strip() != "", f"template must be {what}, got {self.template!r}")
+        else:
+            self.template = check_number("template", self.template, False, True, lambda v: v >= 0, what)
         need(self.precision in PRECISIONS, f"precision must be one of {PRECISIONS}, got {self.precision!r}")
-        need(self.lr is None or self.lr > 0, f"lr must be positive, got {self.lr}")
-        need(self.epochs is None or self.epochs >= 0, f"epochs must be 0 or more, got {self.epochs}")
-        need(self.max_steps is None or self.max_steps >= 0, f"max_steps must be 0 or more, got {self.max_steps}")
-        need(self.batch_size is None or self.batch_size >= 1, f"batch_size must be at least 1, got {self.batch_size}")
-        need(self.grad_accum >= 1, f"grad_accum must be at least 1, got {self.grad_accum}")
-        need(self.max_length is None or 16 <= self.max_length <= 4096,
-             f"max_length must be from 16 to 4096, got {self.max_length}")
-        need(self.doc_stride >= 1, f"doc_stride must be at least 1, got {self.doc_stride}")
-        need(self.dropout is None or 0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout}")
-        need(self.lora_rank >= 1, f"lora_rank must be at least 1, got {self.lora_rank}")
-        need(self.eval_every is None or self.eval_every >= 1, "eval_every must be at least 1")
         need(self.family in (None, "classification", "tagging", "qa"),
              f"family must be classification, tagging or qa, got {self.family!r}")
+        need(isinstance(self.out, str) and self.out.strip() != "",
+             f"out must be the name of a folder for run folders, got {self.out!r}")
         if isinstance(self.init_from, str):
             self.init_from = [self.init_from]
+        elif self.init_from is None or isinstance(self.init_from, tuple):
+            self.init_from = list(self.init_from or [])
+        need(isinstance(self.init_from, list) and all(isinstance(p, str) and p.strip() for p in self.init_from),
+             f"init_from must be a run folder or a list of run folders, got {self.init_from!r}")
 
     def replace(self, **changes) -> "RunConfig":
         return dataclasses.replace(self, **changes)
@@ -160,3 +229,33 @@ def resolve(config: RunConfig, task_defaults: dict[str, dict]) -> RunConfig:
             if found is not None:
                 filled[f.name] = found
     return config.replace(**filled)
+
+
+def check_for_backbone(config: RunConfig, max_positions: int, kind: str) -> None:
+    """Refuse a (resolved) config whose sequences need more positions than the backbone has
+    (`max_positions`, its position embeddings; `kind`, "encoder" or "decoder", for the message).
+    A shallow input prompt adds prompt_length positions to max_length (POSITION_TAKING_METHODS)."""
+    extra = (config.prompt_length or 0) if config.method in POSITION_TAKING_METHODS else 0
+    if config.max_length is None or config.max_length + extra <= max_positions:
+        return
+    if extra:
+        raise ConfigError(f"max_length {config.max_length} + prompt_length {extra} ({config.method}'s prompt sits in "
+                          f"the input) is above the {max_positions} positions this {kind} allows; "
+                          f"lower max_length to {max(max_positions - extra, 0)} or shorten the prompt")
+    raise ConfigError(f"max_length {config.max_length} is above the {max_positions} positions this {kind} "
+                      f"allows; lower max_length to {max_positions}")
+
+
+def check_step_budget(total_steps: int) -> str | None:
+    """Refuse a run longer than the operator's limit ($PROMPT_LAB_MAX_TOTAL_STEPS) — almost always a
+    typo such as epochs: 1000 — and warn above STEP_WARNING. -> the warning, or None."""
+    text = os.environ.get(MAX_STEPS_VARIABLE, "").strip() or str(DEFAULT_MAX_TOTAL_STEPS)
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{MAX_STEPS_VARIABLE} must be a whole number of steps, at least 1, got {text!r}")
+    limit = int(text)
+    if total_steps > limit:
+        raise ConfigError(f"this run needs {total_steps:,} optimizer steps, above the limit of {limit:,}: lower "
+                          f"epochs or set max_steps (the operator can raise {MAX_STEPS_VARIABLE})")
+    if total_steps > STEP_WARNING:
+        return f"this run needs {total_steps:,} optimizer steps, which will take a long time; max_steps stops it sooner"
+    return None

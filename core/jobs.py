@@ -2,8 +2,13 @@
 
 The UI (or any caller) submits a RunConfig and gets a run id back at once; `JobManager.tick`
 (called from a background thread every second) starts queued runs in order while fewer than
-`max_concurrent` run, and marks runs whose worker died as interrupted. Workers are started
-in their own session, so they outlive a closed browser and even a restarted app.
+`max_concurrent` run, and records why a run's worker died. Workers are started in their own
+session, so they outlive a closed browser and even a restarted app.
+
+One scheduler per runs folder: `start_background` ticks only while it holds a lock file, so a
+second `python app.py` on the same folder serves pages but does not compete; and a run is
+claimed with one SQL update only one process can win, so nothing trains a run twice. A bad row
+(its folder gone, its files junk) is marked failed with the reason and the queue moves on.
 """
 from __future__ import annotations
 
@@ -16,9 +21,16 @@ import time
 from pathlib import Path
 
 from core.config import RunConfig
-from core.runs import RunStore
+from core.runs import Run, RunStore
+from core.worker import OOM_HINT, gib, memory_mb, process_start
 
 ROOT = Path(__file__).resolve().parent.parent
+CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE}
+
+try:
+    import fcntl
+except ImportError:  # Windows: one app per runs folder is the user's business
+    fcntl = None
 
 
 def default_concurrency() -> int:
@@ -30,10 +42,14 @@ def default_concurrency() -> int:
         return 1
 
 
-def worker_alive(pid: int | None, run_id: str) -> bool:
-    """Alive and really our worker for this run (pids get reused)."""
-    if not pid:
+def worker_alive(status: dict, run_id: str) -> bool:
+    """The process recorded in status.json is alive and is still that process (pids get reused):
+    its start time must match; records without one fall back to the command line."""
+    pid = status.get("pid")
+    if not isinstance(pid, int) or pid <= 0:
         return False
+    if status.get("pid_start") is not None and process_start(pid) is not None:
+        return process_start(pid) == status["pid_start"]
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
@@ -45,76 +61,184 @@ def worker_alive(pid: int | None, run_id: str) -> bool:
     return run_id in cmdline and "core.worker" in cmdline
 
 
+def oom_kills() -> int | None:
+    """The kernel's count of OOM kills in this cgroup (cgroup v2), to tell an OOM kill from a plain SIGKILL."""
+    try:
+        for line in Path("/sys/fs/cgroup/memory.events").read_text().splitlines():
+            if line.startswith("oom_kill "):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def death_reason(returncode: int, run: Run, oom_before: int | None) -> tuple[str, str]:
+    """A worker ended without recording why: -> (status, reason) from its exit code."""
+    peak = max((row.get("peak_memory_mb") or 0 for row in run.metrics()), default=0)
+    machine = memory_mb()
+    numbers = (f"its last recorded peak was {gib(peak)}" if peak else "it had recorded no memory figure yet") + \
+        (f"; the machine has {gib(machine['total'])}" if machine else "")
+    if returncode < 0:
+        sig = signal.Signals(-returncode)
+        after = oom_kills()
+        if sig == signal.SIGKILL and oom_before is not None and after is not None and after > oom_before:
+            return "failed", f"out of memory: the kernel's OOM killer stopped the worker; {numbers}. {OOM_HINT}"
+        if sig in CRASH_SIGNALS:
+            return "failed", (f"the worker crashed ({sig.name}: a native crash in torch or a library); "
+                              f"see worker.log in the run folder")
+        hint = " (the kernel's out-of-memory killer also sends it)" if sig == signal.SIGKILL else ""
+        return "interrupted", f"the worker was killed by {sig.name}{hint}; {numbers}"
+    return "failed", f"the worker exited with code {returncode} without recording why; see worker.log"
+
+
 class JobManager:
     def __init__(self, store: RunStore | None = None, max_concurrent: int | None = None):
         self.store = store or RunStore()
         self.max_concurrent = max_concurrent or default_concurrency()
-        self._children: dict[str, subprocess.Popen] = {}
+        self._children: dict[str, tuple[subprocess.Popen, int | None]] = {}  # run id -> (worker, OOM kills then)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._lock_file = None
 
-    def submit(self, config: RunConfig) -> str:
-        run = self.store.create(config)
+    def submit(self, config: RunConfig, owner: str | None = None) -> str:
+        run = self.store.create(config, owner=owner)
         self.tick()
         return run.id
 
     def abort(self, run_id: str) -> None:
-        run = self.store.get(run_id)
-        status = run.status()
-        child = self._children.get(run_id)
-        pid = status.get("pid") or (child.pid if child else None)
-        if status.get("status") == "running" and (child or worker_alive(pid, run_id)):
-            try:
-                os.killpg(pid, signal.SIGTERM)  # the worker leads its own session
-            except OSError:
-                pass
-        if status.get("status") in ("queued", "running"):
-            run.set_status("aborted", error="aborted by the user")
+        with self._lock:
+            self.store.row(run_id)
+            run = Run(self.store, run_id)
+            status = run.status()
+            if not run.path.is_dir() or status.get("status") not in ("queued", "running"):
+                return
+            run.set_status("aborted", error="aborted by the user")  # first: the worker keeps this reason
+            child = self._children.get(run_id)
+            pid = child[0].pid if child else status.get("pid") if worker_alive(status, run_id) else None
+            if pid and status.get("runner") != "cli":
+                try:
+                    os.killpg(pid, signal.SIGTERM)  # the worker leads its own session
+                except OSError:
+                    pass
+            elif pid:
+                os.kill(pid, signal.SIGTERM)
 
     def delete(self, run_id: str) -> None:
         self.abort(run_id)
         self.store.delete(run_id)
 
     def tick(self) -> None:
-        """Reap finished children, mark dead workers interrupted, start queued runs in order."""
+        """Record how finished workers ended, check running rows, start queued runs in order.
+        Each row is handled on its own: one bad run never stops the others."""
         with self._lock:
-            for run_id, child in list(self._children.items()):
-                if child.poll() is not None:
-                    del self._children[run_id]
+            self._reap()
             running = 0
             for row in self.store.list(status="running"):
-                status = self.store.get(row["id"]).status()
-                if row["id"] in self._children or worker_alive(status.get("pid"), row["id"]):
-                    running += 1
-                elif status.get("status") == "running":
-                    self.store.get(row["id"]).set_status("interrupted", error="the worker process stopped "
-                                                         "without finishing (app or machine restarted?)")
+                running += self._guarded(row["id"], self._check_running)
             for row in reversed(self.store.list(status="queued")):  # oldest first
                 if running >= self.max_concurrent:
                     break
-                self._start(row["id"])
-                running += 1
+                running += self._guarded(row["id"], self._start)
 
-    def _start(self, run_id: str) -> None:
-        run = self.store.get(run_id)
-        run.set_status("running", step=0)  # before the worker exists: never started twice
-        log = open(run.path / "worker.log", "ab")
-        child = subprocess.Popen([sys.executable, "-m", "core.worker", str(run.path.resolve())], cwd=ROOT,
-                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-        self._children[run_id] = child  # the worker writes its own pid into status.json
+    def _guarded(self, run_id: str, step) -> int:
+        try:
+            return int(step(run_id))
+        except Exception as error:  # noqa: BLE001 - the scheduler must survive any one bad run
+            print(f"job scheduler: run {run_id}: {type(error).__name__}: {error}", file=sys.stderr)
+            self._fail(run_id, f"the scheduler could not handle this run: {type(error).__name__}: {error}")
+            return 0
+
+    def _fail(self, run_id: str, error: str, status: str = "failed") -> None:
+        run = Run(self.store, run_id)
+        if run.path.is_dir():
+            try:
+                run.set_status(status, error=error)
+                return
+            except OSError:
+                pass
+        self.store.update_index(run_id, status=status, error=error, wait=2.0)
+
+    def _reap(self) -> None:
+        for run_id, (child, oom_before) in list(self._children.items()):
+            if child.poll() is None:
+                continue
+            del self._children[run_id]
+            run = Run(self.store, run_id)
+            if run.status().get("status") == "running":  # the worker could not say how it ended
+                status, error = death_reason(child.returncode, run, oom_before)
+                self._fail(run_id, error, status)
+
+    def _check_running(self, run_id: str) -> bool:
+        """-> whether the run holds a slot. The index catches up with a folder that is ahead of it."""
+        run = Run(self.store, run_id)
+        if not run.path.is_dir():
+            self._fail(run_id, "run folder is missing (deleted outside the lab?)")
+            return False
+        status = run.status()
+        if status.get("status") != "running":  # the worker ended while the index was locked, or junk
+            self.store.update_index(run_id, **{k: v for k, v in self.store.row_from_folder(run_id).items()
+                                               if k != "id"}, wait=2.0)
+            return False
+        if run_id in self._children or worker_alive(status, run_id):
+            if status.get("step") is not None:
+                self.store.update_index(run_id, step=status["step"], total_steps=status.get("total_steps"), wait=0.5)
+            return True
+        self._fail(run_id, "the worker stopped while no scheduler was watching it (the app or the machine "
+                           "restarted); its last state is kept", "interrupted")
+        return False
+
+    def _start(self, run_id: str) -> bool:
+        run = Run(self.store, run_id)
+        if not run.path.is_dir():
+            self._fail(run_id, "run folder is missing (deleted outside the lab?)")
+            return False
+        damage = run.damage()
+        if damage:
+            self._fail(run_id, f"run folder damaged: {damage}")
+            return False
+        if not self.store.claim(run_id):  # another scheduler took it, or it was aborted meanwhile
+            return False
+        run.set_status("running", step=0)
+        with open(run.path / "worker.log", "ab") as log:
+            child = subprocess.Popen([sys.executable, "-m", "core.worker", str(run.path.resolve())], cwd=ROOT,
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._children[run_id] = (child, oom_kills())  # the worker writes its own pid into status.json
+        return True
+
+    def holds_scheduler_lock(self) -> bool:
+        """Take (or keep) the runs folder's scheduler lock; False while another process has it."""
+        if fcntl is None or self._lock_file is not None:
+            return True
+        handle = open(self.store.root / ".scheduler.lock", "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock_file = handle
+        return True
 
     def start_background(self, every: float = 1.0) -> None:
-        """Tick forever in a daemon thread (idempotent)."""
+        """Tick forever in a daemon thread (idempotent), while this process holds the scheduler lock."""
         if self._thread and self._thread.is_alive():
             return
 
         def loop():
+            waiting_said = False
             while True:
-                try:
-                    self.tick()
-                except Exception as error:  # noqa: BLE001 - the scheduler must survive a bad row
-                    print(f"job scheduler: {error}", file=sys.stderr)
+                if self.holds_scheduler_lock():
+                    try:
+                        self.tick()
+                    except Exception as error:  # noqa: BLE001 - e.g. the index unreadable this second
+                        print(f"job scheduler: {type(error).__name__}: {error}", file=sys.stderr)
+                elif not waiting_said:
+                    print(f"another process schedules runs in {self.store.root}; this one serves pages and "
+                          "queues runs, and takes over if that one stops", file=sys.stderr)
+                    waiting_said = True
                 time.sleep(every)
 
         self._thread = threading.Thread(target=loop, name="prompt-lab-jobs", daemon=True)

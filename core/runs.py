@@ -1,5 +1,4 @@
-"""Run store: one folder per run plus a SQLite index, so any process (a worker, the UI,
-the CLI) can list, read and compare runs.
+"""Run store: one folder per run is the truth; a SQLite index is a cache that heals from the folders.
 
 runs/<id>/
   config.yaml         the resolved RunConfig: `python -m core.train --config` repeats the run
@@ -8,15 +7,23 @@ runs/<id>/
   final.json          best dev metrics, parameter counts, wall time, peak memory
   predictions.json    dev predictions in display form
   trained.safetensors only the trained parameters (prompt, head, ...), never the frozen backbone
-runs/index.sqlite     one row per run (mirrors status.json and final.json)
+  .owner              who started the run (a hash of a browser's secret), on a shared lab
+  worker.log          the worker's output (never served)
+runs/index.sqlite     one row per run (mirrors the folders; rebuilt from them when missing, corrupt or behind)
+
+Run ids are names, never paths: `RunStore.get` accepts only an id of the shape the store makes, for
+a real folder directly inside the runs folder that the index knows. A public Space passes visitors'
+strings straight here.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import sqlite3
+import sys
 import time
 from contextlib import closing
 from pathlib import Path
@@ -28,7 +35,19 @@ ACTIVE = ("queued", "running")
 COLUMNS = {"id": "TEXT PRIMARY KEY", "created": "REAL", "task": "TEXT", "backbone": "TEXT", "method": "TEXT",
            "status": "TEXT", "error": "TEXT", "trainable": "INTEGER", "total": "INTEGER", "share": "TEXT",
            "metric_name": "TEXT", "best_metric": "REAL", "wall_time": "REAL", "peak_memory_mb": "REAL",
-           "step": "INTEGER", "total_steps": "INTEGER"}
+           "step": "INTEGER", "total_steps": "INTEGER", "owner": "TEXT"}
+FINAL_COLUMNS = ("trainable", "total", "share", "metric_name", "best_metric", "wall_time", "peak_memory_mb")
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")  # what `create` makes: no dots, no slashes
+EXPORTED = ("config.yaml", "trained.safetensors", "predictions.json", "final.json", "metrics.jsonl")
+UPLOADS = "uploads"
+WAIT_SECONDS = 60.0  # how long a write waits for a locked index before giving up (the folder stays the truth)
+
+
+class NoSuchRun(KeyError):
+    """A run id that is not a run of this store (bad shape, outside the folder, or unknown)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "no such run"
 
 
 def default_root() -> Path:
@@ -45,8 +64,21 @@ def _write_json(path: Path, data) -> None:
 def _read_json(path: Path, default=None):
     try:
         return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError):  # ValueError: bad JSON and non-UTF-8 bytes alike
         return default
+
+
+def _problem_with_json(path: Path, what: str) -> str | None:
+    """Why a JSON object file cannot be used, or None."""
+    if not path.exists():
+        return f"{what} is missing"
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        return f"{what} is not UTF-8 text"
+    except (OSError, ValueError) as error:
+        return f"{what} is not valid JSON ({error})"
+    return None if isinstance(data, dict) else f"{what} is not a JSON object"
 
 
 class Run:
@@ -55,6 +87,7 @@ class Run:
 
     # -- writing (the worker) --------------------------------------------------------
     def set_status(self, status: str, **info) -> None:
+        """status.json first (the truth), then the index (a cache: a locked index never stops a run)."""
         assert status in STATUSES, status
         data = {**self.status(), "status": status, "updated": time.time(), **info}
         _write_json(self.path / "status.json", data)
@@ -67,38 +100,76 @@ class Run:
 
     def write_final(self, final: dict) -> None:
         _write_json(self.path / "final.json", final)
-        self.store.update_index(self.id, **{k: final.get(k) for k in
-                                            ("trainable", "total", "share", "metric_name", "best_metric",
-                                             "wall_time", "peak_memory_mb")})
+        self.store.update_index(self.id, **{k: final.get(k) for k in FINAL_COLUMNS})
 
     def write_predictions(self, records: list[dict]) -> None:
         _write_json(self.path / "predictions.json", records)
 
     # -- reading (the UI) ----------------------------------------------------------------
     def status(self) -> dict:
-        return _read_json(self.path / "status.json", {})
+        data = _read_json(self.path / "status.json", {})
+        return data if isinstance(data, dict) else {}
 
     def config(self) -> dict:
-        return yaml.safe_load((self.path / "config.yaml").read_text())
+        """The run's config.yaml as a mapping; KeyError naming the damage when it cannot be read."""
+        try:
+            data = yaml.safe_load((self.path / "config.yaml").read_bytes().decode("utf-8"))
+        except (OSError, ValueError, yaml.YAMLError):
+            data = None
+        if not isinstance(data, dict):
+            raise NoSuchRun(f"run '{self.id}' is damaged: {self.damage() or 'config.yaml cannot be read'}")
+        return data
+
+    def damage(self) -> str | None:
+        """Why this run's folder cannot be used as a run (a missing or junk config.yaml/status.json), or None."""
+        problems = [p for p in (_problem_with_json(self.path / "status.json", "status.json"),) if p]
+        config = self.path / "config.yaml"
+        if not config.exists():
+            problems.insert(0, "config.yaml is missing")
+        else:
+            try:
+                data = yaml.safe_load(config.read_bytes().decode("utf-8"))
+                if not isinstance(data, dict):
+                    problems.insert(0, "config.yaml is not a mapping of settings")
+            except (OSError, ValueError, yaml.YAMLError) as error:
+                problems.insert(0, f"config.yaml cannot be read ({type(error).__name__})")
+        if not problems and self.status().get("status") not in STATUSES:
+            problems.append(f"status.json has no valid status ({self.status().get('status')!r})")
+        return "; ".join(problems) or None
 
     def metrics(self) -> list[dict]:
+        """Every readable row; a bad line (junk, or the one being written right now) is skipped alone."""
         try:
-            lines = (self.path / "metrics.jsonl").read_text().splitlines()
+            lines = (self.path / "metrics.jsonl").read_bytes().decode("utf-8", errors="replace").splitlines()
         except OSError:
             return []
         rows = []
         for line in lines:
             try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:  # a line being written right now
-                break
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and isinstance(row.get("step"), int):
+                rows.append(row)
         return rows
 
     def final(self) -> dict:
-        return _read_json(self.path / "final.json", {})
+        data = _read_json(self.path / "final.json", {})
+        return data if isinstance(data, dict) else {}
 
     def predictions(self) -> list[dict]:
-        return _read_json(self.path / "predictions.json", [])
+        data = _read_json(self.path / "predictions.json", [])
+        return data if isinstance(data, list) else []
+
+    def owner(self) -> str | None:
+        try:
+            return (self.path / ".owner").read_text().strip() or None
+        except (OSError, ValueError):
+            return None
+
+    def exported_files(self) -> list[Path]:
+        """What a visitor may download: the config, trained parameters, predictions and metrics."""
+        return [self.path / name for name in EXPORTED if (self.path / name).is_file()]
 
     @property
     def weights(self) -> Path:
@@ -106,53 +177,209 @@ class Run:
 
 
 class RunStore:
-    def __init__(self, root: str | Path | None = None):
+    def __init__(self, root: str | Path | None = None, heal: bool = False):
+        """heal=True (the app at start-up): rebuild the index from the folders if it is missing, corrupt
+        or behind. Any process may open a store; a corrupt index is always set aside and rebuilt."""
         self.root = Path(root) if root is not None else default_root()
         self.root.mkdir(parents=True, exist_ok=True)
         self.index = self.root / "index.sqlite"
-        with closing(self._connect()) as db, db:
-            columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS.items())
-            db.execute(f"CREATE TABLE IF NOT EXISTS runs ({columns})")
+        rebuilt = self._open_index()
+        if heal and not rebuilt:
+            self.heal()
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.index, timeout=30)
+    # -- the index ---------------------------------------------------------------------------
+    def _connect(self, timeout: float = WAIT_SECONDS) -> sqlite3.Connection:
+        db = sqlite3.connect(self.index, timeout=timeout)
         db.row_factory = sqlite3.Row
         return db
 
-    def create(self, config) -> Run:
-        """A new queued run folder holding the config, indexed at once."""
+    def _open_index(self) -> bool:
+        """Create or check the index; a file that is not a usable index is set aside and rebuilt.
+        -> True when it was rebuilt."""
+        try:
+            with closing(self._connect()) as db:
+                found = [row[1] for row in db.execute("PRAGMA table_info(runs)")]
+                if found == list(COLUMNS):
+                    return False
+                if found:  # an older schema: the folders hold everything, rebuild
+                    raise sqlite3.DatabaseError(f"columns {found} are not {list(COLUMNS)}")
+                with db:
+                    db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the worker's writes
+                    db.execute(f"CREATE TABLE IF NOT EXISTS runs ({', '.join(f'{k} {v}' for k, v in COLUMNS.items())})")
+            if any(self._folders()):
+                self.heal()  # a fresh index beside existing runs: it was deleted
+                return True
+            return False
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                return False  # someone else holds it: it exists, and it is not our job to wait here
+            return self._rebuild(error)
+        except sqlite3.DatabaseError as error:
+            return self._rebuild(error)
+
+    def _rebuild(self, error: Exception) -> bool:
+        aside = self.index.with_name(f"index.sqlite.broken-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.replace(f"{self.index}{suffix}", f"{aside}{suffix}")
+            except OSError:
+                pass
+        print(f"run index {self.index} was unusable ({error}); set aside as {aside.name}, rebuilt from the "
+              "run folders", file=sys.stderr)
+        with closing(self._connect()) as db, db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"CREATE TABLE IF NOT EXISTS runs ({', '.join(f'{k} {v}' for k, v in COLUMNS.items())})")
+        self.heal()
+        return True
+
+    def _write(self, sql: str, params: tuple = (), wait: float = WAIT_SECONDS) -> int | None:
+        """One write, retried with backoff while the index is locked. -> rows changed, or None when
+        the index stayed locked for `wait` seconds (the caller's folder is the truth; heal catches up)."""
+        deadline, pause = time.monotonic() + wait, 0.05
+        while True:
+            try:
+                with closing(self._connect(timeout=min(5.0, wait))) as db, db:
+                    return db.execute(sql, params).rowcount
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    print(f"run index locked for {wait:.0f} s; will catch up later: {sql.split()[0]}", file=sys.stderr)
+                    return None
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
+
+    def _folders(self):
+        """Direct sub-folders that look like runs (not the uploads folder, hidden files or symlinks)."""
+        for path in self.root.iterdir():
+            if (RUN_ID.fullmatch(path.name) and path.name != UPLOADS and path.is_dir() and not path.is_symlink()
+                    and ((path / "config.yaml").exists() or (path / "status.json").exists())):
+                yield path
+
+    def row_from_folder(self, run_id: str) -> dict:
+        """The index row a run folder implies; a damaged folder is a failed run that says why."""
+        run = Run(self, run_id)
+        status, final = run.status(), run.final()
+        try:
+            config = run.config()
+        except KeyError:
+            config = {}
+        damage = run.damage()
+        try:
+            created = status.get("created") or run.path.stat().st_mtime
+        except OSError:
+            created = time.time()
+        row = {"id": run_id, "created": created, "task": config.get("task"), "backbone": config.get("backbone"),
+               "method": config.get("method"), "status": status.get("status"), "error": status.get("error"),
+               "step": status.get("step"), "total_steps": status.get("total_steps"), "share": status.get("share"),
+               "owner": run.owner(), **{k: final.get(k) for k in FINAL_COLUMNS if final.get(k) is not None}}
+        if damage:
+            row.update(status="failed", error=f"run folder damaged: {damage}")
+        return {k: (v if isinstance(v, (int, float, str)) or v is None else str(v)) for k, v in row.items()
+                if k in COLUMNS}
+
+    def heal(self) -> dict:
+        """Make the index agree with the folders: add runs it lacks, refresh rows that differ from
+        status.json/final.json, and mark rows whose folder vanished as failed. -> counts of each."""
+        counts = {"added": 0, "refreshed": 0, "missing": 0}
+        rows = {row["id"]: row for row in self.list()}
+        for path in self._folders():
+            truth = self.row_from_folder(path.name)
+            known = rows.pop(path.name, None)
+            if known is None:
+                self._insert(truth)
+                counts["added"] += 1
+            elif any(truth.get(k) is not None and truth[k] != known.get(k) for k in COLUMNS if k != "created"):
+                self.update_index(path.name, **{k: v for k, v in truth.items() if k != "id"})
+                counts["refreshed"] += 1
+        for run_id, row in rows.items():
+            if row["status"] != "failed" or not (row.get("error") or "").startswith("run folder"):
+                self.update_index(run_id, status="failed", error="run folder is missing (deleted outside the lab?)")
+                counts["missing"] += 1
+        return counts
+
+    def _insert(self, row: dict) -> None:
+        names = [k for k in COLUMNS if k in row]
+        self._write(f"INSERT OR REPLACE INTO runs ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                    tuple(row[k] for k in names))
+
+    # -- runs ----------------------------------------------------------------------------------
+    def create(self, config, status: str = "queued", owner: str | None = None, **info) -> Run:
+        """A new run folder holding the config and status (`queued` for the scheduler; the CLI records its
+        own runs as `running`, so no scheduler ever claims them), indexed at once."""
         run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{config.method}-{secrets.token_hex(2)}"
         run = Run(self, run_id)
         run.path.mkdir(parents=True)
         (run.path / "config.yaml").write_text(config.to_yaml())
-        with closing(self._connect()) as db, db:
-            db.execute("INSERT INTO runs (id, created, task, backbone, method, status) VALUES (?,?,?,?,?,?)",
-                       (run_id, time.time(), config.task, config.backbone, config.method, "queued"))
-        _write_json(run.path / "status.json", {"status": "queued", "updated": time.time()})
+        if owner:
+            (run.path / ".owner").write_text(owner)
+        created = time.time()
+        _write_json(run.path / "status.json", {"status": status, "created": created, "updated": created, **info})
+        self._insert({"id": run_id, "created": created, "task": config.task, "backbone": config.backbone,
+                      "method": config.method, "status": status, "owner": owner})
         return run
 
-    def get(self, run_id: str) -> Run:
+    def row(self, run_id) -> dict:
+        """The index row of `run_id`, a name made by `create` (never a path); NoSuchRun otherwise."""
+        if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id) or run_id == UPLOADS:
+            raise NoSuchRun(f"'{str(run_id)[:80]}' is not a run id: run ids are names such as "
+                            "20260101-120000-p-tuning-v2-1a2b, never paths")
+        rows = self.list(id=run_id)
+        if not rows:
+            raise NoSuchRun(f"no run '{run_id}' in this lab (deleted, or never existed)")
+        return rows[0]
+
+    def get(self, run_id) -> Run:
+        """The run called `run_id`: a name the index knows, for a real folder directly inside the runs
+        folder. Anything else (a path, `..`, a symlink, an unknown id, a vanished folder) is refused."""
+        self.row(run_id)
         run = Run(self, run_id)
-        if not (run.path / "config.yaml").exists():
-            raise KeyError(f"no run '{run_id}' in {self.root}")
+        if run.path.is_symlink() or not run.path.is_dir() or run.path.resolve().parent != self.root.resolve():
+            raise NoSuchRun(f"run '{run_id}' has no folder in this lab any more (deleted outside the lab?)")
         return run
 
-    def update_index(self, run_id: str, **values) -> None:
+    def claim(self, run_id: str) -> bool:
+        """queued -> running in one statement that only one process can win (two schedulers, or an
+        app and the CLI on one folder, never train a run twice)."""
+        return self._write("UPDATE runs SET status = 'running', step = 0 WHERE id = ? AND status = 'queued'",
+                           (run_id,), wait=5.0) == 1
+
+    def update_index(self, run_id: str, wait: float = WAIT_SECONDS, **values) -> None:
         values = {k: v for k, v in values.items() if k in COLUMNS and v is not None}
-        if not values:
-            return
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        with closing(self._connect()) as db, db:
-            db.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*values.values(), run_id))
+        if values:
+            self._write(f"UPDATE runs SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                        (*values.values(), run_id), wait=wait)
 
     def list(self, **where) -> list[dict]:
         """Index rows, newest first; `where` filters on equal columns (e.g. task='ner')."""
-        clauses = " AND ".join(f"{k} = ?" for k in where)
+        clauses = " AND ".join(f"{k} = ?" for k in where if k in COLUMNS)
         sql = "SELECT * FROM runs" + (f" WHERE {clauses}" if where else "") + " ORDER BY created DESC"
         with closing(self._connect()) as db:
             return [dict(row) for row in db.execute(sql, tuple(where.values()))]
 
     def delete(self, run_id: str) -> None:
-        shutil.rmtree(self.root / run_id, ignore_errors=True)
-        with closing(self._connect()) as db, db:
-            db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        """Remove a run's folder and row (a row whose folder vanished too), and its uploaded data file
+        when no other run uses it."""
+        row = self.row(run_id)
+        run = Run(self, run_id)
+        if run.path.is_dir() and not run.path.is_symlink() and run.path.resolve().parent == self.root.resolve():
+            shutil.rmtree(run.path, ignore_errors=True)
+        self._write("DELETE FROM runs WHERE id = ?", (run_id,))
+        upload = self.upload_folder(row.get("task"))
+        if upload is not None and not self.list(task=row.get("task")):
+            shutil.rmtree(upload, ignore_errors=True)
+
+    @property
+    def uploads(self) -> Path:
+        return self.root / UPLOADS
+
+    def upload_folder(self, task) -> Path | None:
+        """The uploads/<digest> folder holding a run's data file, if its task is an upload of this lab."""
+        if not isinstance(task, str):
+            return None
+        folder = Path(task).parent
+        try:
+            inside = folder.resolve().parent == self.uploads.resolve()
+        except OSError:
+            return None
+        return folder if inside and folder.is_dir() and not folder.is_symlink() else None

@@ -14,9 +14,13 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import resource
+import signal
 import sys
+import threading
 import time
+import traceback
 from functools import partial
 
 import torch
@@ -27,7 +31,7 @@ from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup, set_seed
 
 from core.backbones import list_backbones, load_backbone
-from core.config import ConfigError, RunConfig, resolve
+from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, resolve
 from core.data import list_presets, load_task
 from core.methods import METHODS, build_model, check_fits
 from core.model import count_parameters, format_share
@@ -98,25 +102,54 @@ def evaluate(s: Setup, accelerator: Accelerator, examples: list[dict], features:
     return s.family.compute_metrics(s.task, predictions, examples), predictions
 
 
-def train(config: RunConfig, run=None, show_progress: bool = True, task=None) -> dict:
-    """Train and evaluate one run; write its folder if `run` is given. -> final metrics."""
-    started = time.time()
-    if torch.cuda.is_available():
-        torch.cuda.reset_peak_memory_stats()
+class Diverged(RuntimeError):
+    """The loss became NaN or infinite: a failed run, whose best checkpoint before it is kept."""
+    user_facing = True
+
+
+@dataclasses.dataclass
+class Prepared:
+    """A run ready to train: built, encoded and budgeted. Every mistake in the settings or the data
+    is raised while preparing, so the CLI can refuse it before a run folder exists."""
+    setup: Setup
+    train_examples: list[dict]
+    dev_examples: list[dict]
+    train_features: list[dict]
+    dev_features: list[dict]
+    total_steps: int
+    warning: str | None = None
+
+
+def prepare(config: RunConfig, task=None) -> Prepared:
     s = setup(config, task)
     config = s.config
-    if run is not None:
-        (run.path / "config.yaml").write_text(config.to_yaml())  # resolved: repeatable as is
+    check_for_backbone(config, s.backbone.max_positions, s.backbone.kind)
     train_examples = s.task.train[:config.max_train_examples] if config.max_train_examples else s.task.train
     dev_examples = s.task.dev[:config.max_eval_examples] if config.max_eval_examples else s.task.dev
     train_features, dev_features = s.encode(train_examples), s.encode(dev_examples)
-
-    accelerator = Accelerator(mixed_precision=precision(config), gradient_accumulation_steps=config.grad_accum)
-    trainable = [p for p in s.model.parameters() if p.requires_grad]
     steps_per_epoch = math.ceil(len(train_features) / config.batch_size / config.grad_accum)
     total_steps = config.max_steps if config.max_steps is not None else round(config.epochs * steps_per_epoch)
-    if total_steps > 0 and not trainable:
+    warning = check_step_budget(total_steps)
+    if total_steps > 0 and not any(p.requires_grad for p in s.model.parameters()):
         raise ConfigError(f"{config.method} has nothing to train here; set epochs to 0 for zero-shot")
+    return Prepared(s, train_examples, dev_examples, train_features, dev_features, total_steps, warning)
+
+
+def train(config: RunConfig, run=None, show_progress: bool = True, task=None, prepared: Prepared | None = None) -> dict:
+    """Train and evaluate one run; write its folder if `run` is given. -> final metrics.
+    Raises Diverged (after saving the best checkpoint before it) when the loss stops being finite."""
+    started = time.time()
+    if torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()
+    p = prepared or prepare(config, task)
+    s, config, total_steps = p.setup, p.setup.config, p.total_steps
+    if run is not None:
+        (run.path / "config.yaml").write_text(config.to_yaml())  # resolved: repeatable as is
+        if p.warning:
+            print(f"warning: {p.warning}", file=sys.stderr)
+
+    accelerator = Accelerator(mixed_precision=precision(config), gradient_accumulation_steps=config.grad_accum)
+    trainable = [param for param in s.model.parameters() if param.requires_grad]
     optimizer = torch.optim.AdamW(trainable or [torch.nn.Parameter(torch.zeros(1))], lr=config.lr,
                                   weight_decay=config.weight_decay)
     scheduler = get_linear_schedule_with_warmup(optimizer, round(config.warmup_ratio * total_steps),
@@ -126,13 +159,13 @@ def train(config: RunConfig, run=None, show_progress: bool = True, task=None) ->
     eval_every = config.eval_every or max(1, math.ceil(total_steps / 10))
     if run is not None:
         run.set_status("running", step=0, total_steps=total_steps, started=started,
-                       share=format_share(n_trainable, n_total))
+                       share=format_share(n_trainable, n_total), warning=p.warning)
 
     best = {"metric": -math.inf, "step": 0, "metrics": {}, "state": None, "predictions": None, "eval_seconds": 0.0}
 
     def checkpoint(step: int, loss: float | None) -> None:
         eval_started = time.time()
-        metrics, predictions = evaluate(s, accelerator, dev_examples, dev_features)
+        metrics, predictions = evaluate(s, accelerator, p.dev_examples, p.dev_features)
         row = {"step": step, "loss": loss, "lr": scheduler.get_last_lr()[0], "elapsed": time.time() - started,
                "peak_memory_mb": peak_memory_mb(), **{f"dev_{k}": v for k, v in metrics.items()}}
         if run is not None:
@@ -145,15 +178,18 @@ def train(config: RunConfig, run=None, show_progress: bool = True, task=None) ->
 
     bar = tqdm(total=total_steps, desc=f"{config.method} on {s.task.name}", disable=not show_progress,
                file=sys.stderr)
-    step, running_loss, model_loss, loop_started = 0, 0.0, None, time.time()
+    step, running_loss, model_loss, loop_started, diverged = 0, 0.0, None, time.time(), None
     if total_steps == 0:
         checkpoint(0, None)
     model.train()
-    while step < total_steps:
-        for batch in s.loader(train_features, shuffle=True):
+    while step < total_steps and diverged is None:
+        for batch in s.loader(p.train_features, shuffle=True):
             batch = {k: v.to(accelerator.device) for k, v in batch.items()}
             with accelerator.accumulate(model), accelerator.autocast():
                 loss = s.family.loss(model(batch), batch)
+                if not math.isfinite(loss.item()):  # stop before a NaN reaches the weights
+                    diverged = {"step": step + 1, "loss": str(loss.item())}
+                    break
                 accelerator.backward(loss)
                 optimizer.step()
                 scheduler.step()
@@ -177,16 +213,27 @@ def train(config: RunConfig, run=None, show_progress: bool = True, task=None) ->
     if best["state"] is not None:
         s.model.load_trainable(best["state"])
     final = {"task": s.task.name, "backbone": config.backbone, "method": config.method,
-             "metric_name": s.family.main_metric, "best_metric": best["metric"], "best_step": best["step"],
+             "metric_name": s.family.main_metric,
+             "best_metric": best["metric"] if best["state"] is not None else None, "best_step": best["step"],
              "dev": best["metrics"], "trainable": n_trainable, "total": n_total,
              "share": format_share(n_trainable, n_total), "steps": step,
              "seconds_per_step": train_seconds / step if step else None,
              "wall_time": time.time() - started, "peak_memory_mb": peak_memory_mb()}
+    if diverged is not None:
+        final["diverged"] = diverged
     if run is not None:
-        save_file(s.model.trainable_state_dict(), str(run.weights))
-        run.write_predictions(s.family.display(s.task, dev_examples, best["predictions"]))
+        if best["state"] is not None:  # never the diverged weights
+            save_file(s.model.trainable_state_dict(), str(run.weights))
+            run.write_predictions(s.family.display(s.task, p.dev_examples, best["predictions"]))
         run.write_final(final)
-        run.set_status("finished", step=step)
+        if diverged is None:
+            run.set_status("finished", step=step)
+    if diverged is not None:
+        kept = (f"the best checkpoint before it (step {best['step']}, dev {s.family.main_metric} "
+                f"{best['metric']:.4f}) is kept" if best["state"] is not None
+                else "no checkpoint was evaluated before it, so no trained parameters are kept")
+        raise Diverged(f"diverged at step {diverged['step']} (loss {diverged['loss']}); try a lower learning rate. "
+                       f"{kept[0].upper()}{kept[1:]}.")
     return final
 
 
@@ -241,25 +288,48 @@ def print_catalog() -> None:
         print(f"  {name:14} {spec.summary} [{', '.join(spec.families)}]")
 
 
+class Stopped(BaseException):
+    """SIGTERM reached the CLI: end the run as aborted, as Ctrl-C (SIGINT) does."""
+
+
+def _stop(number, _frame):
+    raise Stopped(signal.Signals(number).name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from core.worker import process_start, reason
     args = parse_args(argv)
     if args.list:
         print_catalog()
         return 0
-    try:
+    try:  # settings and data are checked before a run folder exists: a mistake leaves nothing behind
         config = config_from_args(args)
-        store = RunStore(config.out)
-        run = store.create(config)
-        print(f"run folder: {run.path}", file=sys.stderr)
-        try:
-            final = train(config, run, show_progress=not args.quiet)
-        except BaseException as error:
-            run.set_status("aborted" if isinstance(error, KeyboardInterrupt) else "failed",
-                           error=f"{type(error).__name__}: {error}")
-            raise
+        prepared = prepare(config)
     except (ValueError, KeyError) as error:  # our errors say what to change: no stack trace
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error.args[0] if isinstance(error, KeyError) and error.args else error}", file=sys.stderr)
         return 2
+    if prepared.warning:
+        print(f"warning: {prepared.warning}", file=sys.stderr)
+    run = RunStore(config.out).create(prepared.setup.config, status="running", runner="cli", pid=os.getpid(),
+                                      pid_start=process_start(os.getpid()))
+    print(f"run folder: {run.path}", file=sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _stop) if threading.current_thread() is threading.main_thread() else None
+    try:
+        final = train(config, run, show_progress=not args.quiet, prepared=prepared)
+    except (KeyboardInterrupt, Stopped) as stop:
+        name = "SIGINT" if isinstance(stop, KeyboardInterrupt) else str(stop)
+        run.set_status("aborted", error=f"stopped by {name}")
+        print(f"aborted: stopped by {name}", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - recorded on the run, then said
+        if not getattr(error, "user_facing", False):
+            traceback.print_exc()
+        run.set_status("failed", error=reason(error))
+        print(f"error: {reason(error)}", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     print(json.dumps({"run": str(run.path), **final}))
     return 0
 

@@ -15,8 +15,9 @@ import gradio as gr
 from app import lab as lab_state
 from app import plots
 from app import strings as S
+from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from core.api import ACTIVE, RunConfig, catalog, score_templates, task_info
+from core.api import ACTIVE, RunConfig, catalog, check_visitor_config, score_templates, task_info
 
 DEFAULT_EXAMPLES, DEFAULT_STEPS, PTUNING_BATCH = 100, 150, 8
 TICK_SECONDS = 3.0
@@ -40,7 +41,11 @@ _SCORES_LOCK = threading.Lock()
 
 def score_entries(task: str, backbone: str, entries: list[dict], max_examples: int) -> list[dict]:
     """Zero-shot scores; templates scored before (by any session) come from the cache, the others
-    are scored together in one call, so the backbone loads once."""
+    are scored together in one call, so the backbone loads once. Scoring runs in the web process,
+    so only on a backbone this lab offers, never on a name a visitor typed."""
+    lab = lab_state.current()
+    if backbone not in lab.in_process_backbones():
+        raise ValueError(S.NOT_IN_PROCESS.format(backbone=backbone, offered=", ".join(sorted(lab.in_process_backbones()))))
     keys = [(task, backbone, json.dumps(e, sort_keys=True), int(max_examples)) for e in entries]
     missing = [(key, entry) for key, entry in zip(keys, entries) if key not in _SCORES]
     if missing:
@@ -93,15 +98,18 @@ def rescore(task: str, backbone: str, max_examples: int, source: int | None, tem
     return [*results[:at], {**score, "name": entry["name"], "kind": S.KIND_EDITED, "source": source}, *results[at:]]
 
 
-def ptuning_result(task: str, backbone: str) -> dict | None:
+def ptuning_result(task: str, backbone: str, owner: str | None = None) -> dict | None:
     """The newest P-tuning run for this task and backbone as one more bar: best dev accuracy so far."""
     lab = lab_state.current()
-    runs = [r for r in lab.store.list(task=task, backbone=backbone, method="p-tuning")
+    runs = [r for r in lab.runs(owner, task=task, backbone=backbone, method="p-tuning")
             if r["status"] in (*ACTIVE, "finished")]
     if not runs:
         return None
     row = runs[0]
-    metrics = lab.store.get(row["id"]).metrics()
+    try:
+        metrics = lab.store.get(row["id"]).metrics()
+    except KeyError:
+        metrics = []
     accuracies = [m["dev_accuracy"] for m in metrics if m.get("dev_accuracy") is not None]
     state = row["status"]
     if state == "running":
@@ -112,10 +120,11 @@ def ptuning_result(task: str, backbone: str) -> dict | None:
             "points": len(accuracies)}
 
 
-def chart(task: str, backbone: str, results: list[dict] | None) -> tuple[object, list[list], tuple]:
+def chart(task: str, backbone: str, results: list[dict] | None, owner: str | None = None
+          ) -> tuple[object, list[list], tuple]:
     """-> (bar figure, table rows, signature of the P-tuning bar)."""
     bars = list(results or [])
-    ptuning = ptuning_result(task, backbone)
+    ptuning = ptuning_result(task, backbone, owner)
     if ptuning:
         bars.append(ptuning)
     if not bars:
@@ -131,13 +140,17 @@ def chart(task: str, backbone: str, results: list[dict] | None) -> tuple[object,
     return plots.template_bars(bars, chance), table, signature
 
 
-def train_prompt(task: str, backbone: str, steps: int, max_examples: int, owned: list[str] | None):
-    """Queue P-tuning on the same task, backbone and dev examples. -> (message, this browser's run ids)."""
+def train_prompt(task: str, backbone: str, steps: int, max_examples: int, owner: str | None = None) -> str:
+    """Queue P-tuning (for `owner`) on the same task, backbone and dev examples. -> message."""
     config = RunConfig(task=task, backbone=backbone, method="p-tuning", max_steps=int(steps),
                        max_eval_examples=int(max_examples), batch_size=PTUNING_BATCH,
-                       eval_every=max(1, int(steps) // 10))
-    run_id = lab_state.current().jobs.submit(config)
-    return info_box(S.PROMPT_STARTED.format(run=run_id)), [*(owned or []), run_id]
+                       eval_every=max(1, int(steps) // 10), out=lab_state.current().out())
+    lab = lab_state.current()
+    if lab.shared and owner is None:
+        raise ValueError(S.NO_VISITOR)
+    check_visitor_config(config, lab.root, (lab.uploads,), lab.allow_local_paths)
+    run_id = lab.jobs.submit(config, owner=owner)
+    return info_box(S.PROMPT_STARTED.format(run=run_id))
 
 
 def template_entry(task: str, index: int | None) -> tuple[str, str]:
@@ -190,33 +203,29 @@ def build() -> dict[str, gr.components.Component]:
             c["train"] = gr.Button(S.TRAIN_PROMPT, elem_id="classroom-train")
     c["table"] = gr.Dataframe(headers=S.TEMPLATE_COLUMNS, interactive=False, wrap=True)
 
-    def show(task, backbone, results):
-        figure, table, signature = chart(task, backbone, results)
-        return figure, table, signature
-
-    def on_score(task, backbone, max_examples):
+    def on_score(task, backbone, max_examples, request: gr.Request):
         try:
             results = score_all(task, backbone, max_examples)
         except INPUT_ERRORS as error:
             gr.Warning(message_of(error))
             return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return "", results, *show(task, backbone, results)
+        return "", results, *chart(task, backbone, results, visitors.owner(request))
 
-    def on_rescore(task, backbone, max_examples, source, template, words, results):
+    def on_rescore(task, backbone, max_examples, source, template, words, results, request: gr.Request):
         try:
             results = rescore(task, backbone, max_examples, source, template, words, results)
         except INPUT_ERRORS as error:
             gr.Warning(message_of(error))
             return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return "", results, *show(task, backbone, results)
+        return "", results, *chart(task, backbone, results, visitors.owner(request))
 
-    def on_tick(task, backbone, results, seen):
-        ptuning = ptuning_result(task, backbone) if task else None
+    def on_tick(task, backbone, results, seen, request: gr.Request):
+        owner = visitors.owner(request)
+        ptuning = ptuning_result(task, backbone, owner) if task else None
         signature = (ptuning["run"], ptuning["status"], ptuning["points"]) if ptuning else ()
         if signature == seen or (seen is None and not ptuning and not results):
             return gr.skip(), gr.skip(), seen
-        figure, table, signature = show(task, backbone, results)
-        return figure, table, signature
+        return chart(task, backbone, results, owner)
 
     def on_task(task):
         choices = template_choices(task)

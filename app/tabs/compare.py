@@ -8,6 +8,7 @@ import gradio as gr
 from app import lab as lab_state
 from app import plots
 from app import strings as S
+from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import compare_table, main_metric, run_choice, task_label
 from core.api import ACTIVE, RunConfig
@@ -19,53 +20,62 @@ SHARED_FIELDS = ("task", "family", "backbone", "max_train_examples", "max_eval_e
 
 
 # -- handlers ------------------------------------------------------------------------------------
-def choices() -> list[tuple[str, str]]:
-    return [run_choice(r) for r in lab_state.current().store.list()]
+def choices(owner: str | None = None) -> list[tuple[str, str]]:
+    return [run_choice(r) for r in lab_state.current().runs(owner)]
 
 
-def compare_view(run_ids: list[str] | None) -> tuple[list[list], object, tuple]:
-    """-> (table rows, overlaid curves figure or None, signature of what is shown)."""
-    store = lab_state.current().store
-    rows, series = [], []
+def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[list[list], object, tuple, str]:
+    """-> (table rows, overlaid curves figure or None, signature of what is shown, a note on runs left out)."""
+    lab = lab_state.current()
+    rows, series, problems = [], [], []
     for run_id in run_ids or []:
-        found = store.list(id=run_id)
-        if not found:
+        try:
+            row = lab.row(run_id, owner)
+            run = lab.store.get(run_id)
+        except KeyError as error:
+            problems.append(message_of(error))
             continue
-        rows.append(found[0])
-        series.append((f"{run_id} ({found[0]['method']})", store.get(run_id).metrics()))
+        damage = run.damage()
+        if damage:
+            problems.append(S.DAMAGED.format(run=run_id, damage=damage))
+        rows.append(row)
+        series.append((f"{run_id} ({row['method']})", run.metrics()))
     names = {r.get("metric_name") for r in rows if r.get("metric_name")}
     metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
     signature = tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series))
     figure = plots.curves(series, metric) if any(metrics for _, metrics in series) else None
-    return compare_table(rows), figure, signature
+    return compare_table(rows), figure, signature, error_box(" ".join(problems))
 
 
-def baseline(run_ids: list[str] | None, owned: list[str] | None) -> tuple[str, list[str], list[str]]:
-    """Find or start the fine-tuning run for the first chosen prompt run's task and backbone.
-    -> (message, chosen run ids incl. the baseline, this browser's run ids)."""
-    run_ids, owned = list(run_ids or []), list(owned or [])
+def baseline(run_ids: list[str] | None, owner: str | None = None) -> tuple[str, list[str]]:
+    """Find or start (for `owner`) the fine-tuning run for the first chosen prompt run's task and backbone.
+    -> (message, chosen run ids incl. the baseline)."""
+    run_ids = list(run_ids or [])
     if not run_ids:
-        return error_box(S.PICK_RUN), run_ids, owned
+        return error_box(S.PICK_RUN), run_ids
     lab = lab_state.current()
-    rows = [r for run_id in run_ids for r in lab.store.list(id=run_id)]
+    try:
+        rows = [lab.row(run_id, owner) for run_id in run_ids]
+    except KeyError as error:
+        return error_box(message_of(error)), run_ids
     prompt_runs = [r for r in rows if r["method"] != "fine-tuning"]
     if not prompt_runs:
-        return error_box(S.BASELINE_IS_FT.format(run=run_ids[0])), run_ids, owned
+        return error_box(S.BASELINE_IS_FT.format(run=run_ids[0])), run_ids
     source = prompt_runs[0]
-    existing = [r for r in lab.store.list(task=source["task"], backbone=source["backbone"], method="fine-tuning")
+    existing = [r for r in lab.runs(owner, task=source["task"], backbone=source["backbone"], method="fine-tuning")
                 if r["status"] in (*ACTIVE, "finished")]
     names = dict(task=task_label(source["task"]), backbone=source["backbone"])
     if existing:
         found = existing[0]
         chosen = run_ids if found["id"] in run_ids else [*run_ids, found["id"]]
-        return info_box(S.BASELINE_EXISTS.format(run=found["id"], status=found["status"], **names)), chosen, owned
+        return info_box(S.BASELINE_EXISTS.format(run=found["id"], status=found["status"], **names)), chosen
     try:
         config = lab.store.get(source["id"]).config()
         shared = {k: config[k] for k in SHARED_FIELDS if config.get(k) is not None}
-        run_id = lab.jobs.submit(RunConfig(**{**shared, "method": "fine-tuning"}))
+        run_id = lab.jobs.submit(RunConfig(**{**shared, "method": "fine-tuning"}), owner=owner)
     except INPUT_ERRORS as error:
-        return error_box(message_of(error)), run_ids, owned
-    return info_box(S.BASELINE_STARTED.format(run=run_id, **names)), [*run_ids, run_id], [*owned, run_id]
+        return error_box(message_of(error)), run_ids
+    return info_box(S.BASELINE_STARTED.format(run=run_id, **names)), [*run_ids, run_id]
 
 
 # -- Gradio wiring -----------------------------------------------------------------------------
@@ -74,7 +84,7 @@ def build() -> dict[str, gr.components.Component]:
     c["timer"] = gr.Timer(TICK_SECONDS)
     c["seen"] = gr.State(None)
     with gr.Row():
-        c["runs"] = gr.Dropdown(choices(), value=[], multiselect=True, label=S.COMPARE_RUNS, scale=4,
+        c["runs"] = gr.Dropdown([], value=[], multiselect=True, label=S.COMPARE_RUNS, scale=4,
                                 elem_id="compare-runs", allow_custom_value=True)
         c["refresh"] = gr.Button(S.REFRESH, scale=0, min_width=100)
         c["baseline"] = gr.Button(S.BASELINE, variant="primary", scale=1, elem_id="compare-baseline")
@@ -82,17 +92,19 @@ def build() -> dict[str, gr.components.Component]:
     c["table"] = gr.Dataframe(headers=S.COMPARE_COLUMNS, interactive=False, wrap=True, elem_id="compare-table")
     c["plot"] = gr.Plot(label=S.OVERLAY, elem_id="compare-plot")
 
-    def on_change(run_ids, seen):
-        table, figure, signature = compare_view(run_ids)
+    def on_change(run_ids, seen, request: gr.Request):
+        table, figure, signature, problems = compare_view(run_ids, visitors.owner(request))
         if signature == seen:
-            return gr.skip(), gr.skip(), seen
-        return table, figure, signature
+            return gr.skip(), gr.skip(), seen, gr.skip()
+        return table, figure, signature, problems
 
-    c["runs"].change(on_change, [c["runs"], c["seen"]], [c["table"], c["plot"], c["seen"]], concurrency_limit=None,
-                     api_name="compare")
-    c["timer"].tick(on_change, [c["runs"], c["seen"]], [c["table"], c["plot"], c["seen"]], show_progress="hidden",
+    def on_refresh(request: gr.Request):
+        return gr.update(choices=choices(visitors.owner(request)))
+
+    outputs = [c["table"], c["plot"], c["seen"], c["message"]]
+    c["runs"].change(on_change, [c["runs"], c["seen"]], outputs, concurrency_limit=None, api_name="compare")
+    c["timer"].tick(on_change, [c["runs"], c["seen"]], outputs, show_progress="hidden",
                     concurrency_limit=None, api_visibility="undocumented")
-    c["refresh"].click(lambda: gr.update(choices=choices()), None, c["runs"], concurrency_limit=None,
-                       api_visibility="undocumented")
-    c["refresh_choices"] = lambda: gr.update(choices=choices())
+    c["refresh"].click(on_refresh, None, c["runs"], concurrency_limit=None, api_visibility="undocumented")
+    c["refresh_choices"] = on_refresh
     return c

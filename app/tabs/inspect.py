@@ -15,6 +15,7 @@ import gradio as gr
 from app import lab as lab_state
 from app import plots
 from app import strings as S
+from app import visitors
 from app.errors import INPUT_ERRORS, error_box, message_of
 from app.render import (QA_COLORS, family_of, is_correct, number, pick_examples, qa_segments, run_choice,
                         tag_colors, tag_table_html, tag_values, task_label)
@@ -24,12 +25,17 @@ FAMILIES = ("classification", "tagging", "qa")
 
 
 # -- handlers ------------------------------------------------------------------------------------
-def finished_choices() -> list[tuple[str, str]]:
-    return [run_choice(r) for r in lab_state.current().store.list(status="finished")]
+def finished_choices(owner: str | None = None) -> list[tuple[str, str]]:
+    return [run_choice(r) for r in lab_state.current().runs(owner, status="finished")]
 
 
-def _predictions(run_id: str) -> list[dict]:
-    return lab_state.current().store.get(run_id).predictions()
+def _predictions(run_id: str, owner: str | None) -> list[dict]:
+    """The run's dev predictions; KeyError saying why when the run is unknown, hidden or damaged."""
+    run = lab_state.current().run(run_id, owner)
+    predictions = run.predictions()
+    if not predictions and (run.path / "predictions.json").exists():
+        raise KeyError(S.DAMAGED.format(run=run_id, damage="predictions.json cannot be read"))
+    return predictions
 
 
 def labels_of(predictions: list[dict]) -> list[str]:
@@ -54,7 +60,7 @@ def qa_rows(predictions: list[dict], only_errors: bool) -> list[list]:
             for i, row in enumerate(predictions) if not (only_errors and row.get("correct"))]
 
 
-def load_run(run_id: str | None, only_errors: bool = False) -> dict:
+def load_run(run_id: str | None, only_errors: bool = False, owner: str | None = None) -> dict:
     """-> {"family", "summary", "figure", "table", "examples", "colors", "error", "second"} for the run's dev
     predictions ("second": the typed input needs a second box, for a question or a sentence pair)."""
     out = {"family": None, "summary": "", "figure": None, "table": [], "examples": [], "colors": {}, "error": "",
@@ -63,8 +69,8 @@ def load_run(run_id: str | None, only_errors: bool = False) -> dict:
         return out
     lab = lab_state.current()
     try:
-        predictions = _predictions(run_id)
-        row = next(iter(lab.store.list(id=run_id)), {})
+        predictions = _predictions(run_id, owner)
+        row = lab.row(run_id, owner)
     except INPUT_ERRORS as error:
         out["error"] = error_box(message_of(error))
         return out
@@ -89,13 +95,13 @@ def load_run(run_id: str | None, only_errors: bool = False) -> dict:
     return out
 
 
-def show_example(run_id: str | None, index: int | None) -> dict:
+def show_example(run_id: str | None, index: int | None, owner: str | None = None) -> dict:
     """One tagging sentence or QA question: {"predicted", "gold", "table", "passage", "detail"}."""
     out = {"predicted": None, "gold": None, "table": "", "passage": None, "detail": ""}
     if not run_id or index is None:
         return out
     try:
-        predictions = _predictions(run_id)
+        predictions = _predictions(run_id, owner)
         row = predictions[int(index)]
     except (*INPUT_ERRORS, IndexError):
         return out
@@ -110,14 +116,20 @@ def show_example(run_id: str | None, index: int | None) -> dict:
     return out
 
 
-def predict(run_id: str | None, text: str, second: str = "") -> dict:
-    """Typed input -> {"family", "label" (probabilities), "highlight", "answer", "error"}."""
+def predict(run_id: str | None, text: str, second: str = "", owner: str | None = None) -> dict:
+    """Typed input -> {"family", "label" (probabilities), "highlight", "answer", "error"}. The model runs
+    in the web process, so only for runs on a backbone this lab offers (never a name a visitor typed)."""
     out = {"family": None, "label": None, "highlight": None, "answer": "", "error": ""}
     if not run_id:
         out["error"] = error_box(S.PICK_RUN)
         return out
+    lab = lab_state.current()
     try:
-        result = predict_text(str(lab_state.current().store.get(run_id).path), text, second or "")
+        run = lab.run(run_id, owner)
+        backbone = lab.row(run_id, owner).get("backbone")
+        if backbone not in lab.in_process_backbones():
+            raise ValueError(S.NOT_IN_PROCESS.format(backbone=backbone, offered=", ".join(sorted(lab.in_process_backbones()))))
+        result = predict_text(str(run.path), text, second or "")
     except INPUT_ERRORS as error:
         out["error"] = error_box(message_of(error))
         return out
@@ -136,7 +148,7 @@ def predict(run_id: str | None, text: str, second: str = "") -> dict:
 def build() -> dict[str, gr.components.Component]:
     c: dict = {}
     with gr.Row():
-        c["run"] = gr.Dropdown(finished_choices(), value=None, label=S.INSPECT_RUN, scale=4, elem_id="inspect-run",
+        c["run"] = gr.Dropdown([], value=None, label=S.INSPECT_RUN, scale=4, elem_id="inspect-run",
                                allow_custom_value=True)
         c["refresh"] = gr.Button(S.REFRESH, scale=0, min_width=100)
         c["only_errors"] = gr.Checkbox(False, label=S.ONLY_ERRORS, scale=1)
@@ -175,11 +187,12 @@ def build() -> dict[str, gr.components.Component]:
                     c["confusion"], c["class_table"], c["qa_table"], c["example"], c["text"], c["second"],
                     c["highlight"], *example_outputs]
 
-    def on_load(run_id, only_errors):
-        view = load_run(run_id, only_errors)
+    def on_load(run_id, only_errors, request: gr.Request):
+        owner = visitors.owner(request)
+        view = load_run(run_id, only_errors, owner)
         family, colors = view["family"], view["colors"]
         first = view["examples"][0][1] if view["examples"] else None
-        example = show_example(run_id, first)
+        example = show_example(run_id, first, owner)
         return [view["summary"], view["error"], gr.update(visible=family == "classification"),
                 gr.update(visible=family in ("tagging", "qa")), gr.update(visible=family == "tagging"),
                 gr.update(visible=family == "qa"), view["figure"], view["table"] if family == "classification" else [],
@@ -191,18 +204,18 @@ def build() -> dict[str, gr.components.Component]:
                 gr.update(value=example["gold"], color_map=colors), example["table"], example["passage"],
                 example["detail"]]
 
-    def on_tab(current):
+    def on_tab(current, request: gr.Request):
         """Entering the tab: fresh choices, and the newest finished run unless one is picked."""
-        choices = finished_choices()
+        choices = finished_choices(visitors.owner(request))
         ids = [value for _, value in choices]
         return gr.update(choices=choices, value=current if current in ids else (ids[0] if ids else None))
 
-    def on_example(run_id, index):
-        example = show_example(run_id, index)
+    def on_example(run_id, index, request: gr.Request):
+        example = show_example(run_id, index, visitors.owner(request))
         return [example["predicted"], example["gold"], example["table"], example["passage"], example["detail"]]
 
-    def on_predict(run_id, text, second):
-        out = predict(run_id, text, second)
+    def on_predict(run_id, text, second, request: gr.Request):
+        out = predict(run_id, text, second, visitors.owner(request))
         return [out["error"], gr.update(value=out["label"], visible=out["label"] is not None),
                 gr.update(value=out["highlight"], visible=out["highlight"] is not None), out["answer"]]
 
@@ -211,8 +224,10 @@ def build() -> dict[str, gr.components.Component]:
                            api_visibility="undocumented")
     c["example"].input(on_example, [c["run"], c["example"]], example_outputs, concurrency_limit=None,
                        api_name="inspect_example")
-    c["refresh"].click(lambda: gr.update(choices=finished_choices()), None, c["run"], concurrency_limit=None,
-                       api_visibility="undocumented")
+    def on_refresh(request: gr.Request):
+        return gr.update(choices=finished_choices(visitors.owner(request)))
+
+    c["refresh"].click(on_refresh, None, c["run"], concurrency_limit=None, api_visibility="undocumented")
     c["predict"].click(on_predict, [c["run"], c["text"], c["second"]],
                        [c["try_error"], c["label"], c["highlight"], c["answer"]], concurrency_id="model",
                        concurrency_limit=1, api_name="predict")

@@ -7,45 +7,59 @@ so an idle page costs one small index query every two seconds.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import gradio as gr
 
 from app import lab as lab_state
 from app import plots
 from app import strings as S
+from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import best_text, main_metric, progress, progress_html, run_choice, runs_table, seconds, task_label
+from core.api import Run
 
 TICK_SECONDS = 2.0
 COLUMN_WIDTHS = ["19%", "9%", "8%", "9%", "9%", "7%", "10%", "11%", "7%", "11%"]
 
 
 # -- handlers ------------------------------------------------------------------------------------
-def run_view(run_id: str | None) -> dict:
+def exported_copies(run) -> list[str]:
+    """Copies of the run's downloadable files in a fresh temp folder: Gradio serves those, never the
+    runs folder itself (index, worker logs, uploads, other visitors' data)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"prompt-lab-{run.id}-"))
+    return [str(shutil.copy(path, folder / path.name)) for path in run.exported_files()]
+
+
+def run_view(run_id: str | None, owner: str | None = None) -> dict:
     """Everything the detail panel shows for one run: {"status", "progress", "figure", "files", "signature"}."""
     if not run_id:
         return {"status": S.NO_RUNS, "progress": "", "figure": None, "files": [], "signature": None}
-    store = lab_state.current().store
+    lab = lab_state.current()
     try:
-        run = store.get(run_id)
-    except KeyError:
-        return {"status": error_box(S.NO_SUCH_RUN.format(run=run_id)), "progress": "", "figure": None, "files": [],
-                "signature": (run_id, "missing", 0)}
+        run = lab.run(run_id, owner)
+    except KeyError as error:
+        return {"status": error_box(message_of(error)), "progress": "", "figure": None, "files": [],
+                "signature": (str(run_id)[:80], "missing", 0)}
     status, rows = run.status(), run.metrics()
-    row = next(iter(store.list(id=run_id)), {})
-    state = status.get("status", "queued")
+    row = next(iter(lab.store.list(id=run_id)), {})
+    state = row.get("status") or status.get("status", "queued")
     lines = [S.STATUS_LINE.format(run=run_id, status=state) +
              f" · {task_label(row.get('task'))} · {row.get('backbone', '')} · {row.get('method', '')}"
              + (f" · trainable {status.get('share') or row.get('share')}" if status.get("share") or row.get("share")
                 else "")
              + (f" · best dev {best_text(row)} · {seconds(row.get('wall_time'))}" if row.get("best_metric") is not None
                 else "")]
-    if status.get("error") and state not in ("running", "queued", "finished"):
-        lines.append(S.FAILED_REASON.format(error=status["error"]))
+    error = row.get("error") or status.get("error")
+    if error and state not in ("running", "queued", "finished"):
+        lines.append(S.FAILED_REASON.format(error=error))
     fraction, text = progress(status, rows)
     if state == "running" and not rows:
         text = S.NO_METRICS
     metric = main_metric(rows, row.get("metric_name"))
-    files = [str(p) for p in (run.weights, run.path / "config.yaml") if p.exists()] if state == "finished" else []
+    files = exported_copies(run) if state in ("finished", "failed") and run.weights.exists() else []
     return {"status": "\n\n".join(lines), "progress": progress_html(fraction, text, state),
             "figure": plots.curves([(run_id, rows)], metric) if rows else None, "files": files,
             "signature": (run_id, state, len(rows))}
@@ -58,14 +72,14 @@ def index_signature(index: list[dict]) -> tuple:
 PARTS = ("table", "picker", "status", "progress", "plot", "files")
 
 
-def refresh(selected: str | None, seen: dict | None) -> tuple[dict, dict]:
+def refresh(selected: str | None, seen: dict | None, owner: str | None = None) -> tuple[dict, dict]:
     """One tick. -> ({part: new value} for the PARTS whose content changed, seen).
     `seen` holds what this browser tab already shows; parts left out are not sent."""
     seen = dict(seen or {})
-    index = lab_state.current().store.list()
+    index = lab_state.current().runs(owner)
     for row in index:  # the share is known once the worker has built the model, before final.json
         if row["status"] == "running" and not row.get("share"):
-            row["share"] = lab_state.current().store.get(row["id"]).status().get("share")
+            row["share"] = Run(lab_state.current().store, row["id"]).status().get("share")
     ids = [r["id"] for r in index]
     out: dict = {}
     signature = index_signature(index)
@@ -77,7 +91,7 @@ def refresh(selected: str | None, seen: dict | None) -> tuple[dict, dict]:
     if tuple(ids) != seen.get("ids") or selected != seen.get("selected"):
         out["picker"] = {"choices": [run_choice(r) for r in index], "value": selected}
         seen["ids"], seen["selected"] = tuple(ids), selected
-    view = run_view(selected)
+    view = run_view(selected, owner)
     if "run" not in seen or view["signature"] != seen["run"]:
         out.update(status=view["status"], progress=view["progress"], plot=view["figure"])
         if view["signature"] is None or seen.get("run") is None or view["signature"][:2] != seen["run"][:2]:
@@ -88,32 +102,37 @@ def refresh(selected: str | None, seen: dict | None) -> tuple[dict, dict]:
     return out, seen
 
 
-def may_change(run_id: str, owned: list[str] | None) -> bool:
-    """On a shared lab only the browser that started a run may abort or delete it."""
-    return not lab_state.current().shared or run_id in (owned or [])
-
-
-def abort(run_id: str | None, owned: list[str] | None) -> str:
+def _refusal(run_id: str | None, owner: str | None) -> str | None:
+    """None when this visitor may abort or delete the run, else the message box saying why not."""
     if not run_id:
         return error_box(S.PICK_RUN)
-    if not may_change(run_id, owned):
-        return error_box(S.NOT_YOURS.format(run=run_id))
     lab = lab_state.current()
     try:
-        status = lab.store.get(run_id).status().get("status")
+        if not lab.may_change(lab.row(run_id, owner), owner):
+            return error_box(S.NOT_YOURS.format(run=run_id))
+    except INPUT_ERRORS as error:
+        return error_box(message_of(error))
+    return None
+
+
+def abort(run_id: str | None, owner: str | None) -> str:
+    refused = _refusal(run_id, owner)
+    if refused:
+        return refused
+    try:
+        status = lab_state.current().store.row(run_id)["status"]
         if status not in ("queued", "running"):
             return error_box(S.NOT_ACTIVE.format(run=run_id, status=status))
-        lab.jobs.abort(run_id)
+        lab_state.current().jobs.abort(run_id)
     except INPUT_ERRORS as error:
         return error_box(message_of(error))
     return info_box(S.ABORTED.format(run=run_id))
 
 
-def delete(run_id: str | None, owned: list[str] | None) -> str:
-    if not run_id:
-        return error_box(S.PICK_RUN)
-    if not may_change(run_id, owned):
-        return error_box(S.NOT_YOURS.format(run=run_id))
+def delete(run_id: str | None, owner: str | None) -> str:
+    refused = _refusal(run_id, owner)
+    if refused:
+        return refused
     try:
         lab_state.current().jobs.delete(run_id)
     except INPUT_ERRORS as error:
@@ -121,19 +140,18 @@ def delete(run_id: str | None, owned: list[str] | None) -> str:
     return info_box(S.DELETED.format(run=run_id))
 
 
-def run_summary(run_id: str) -> dict:
+def run_summary(run_id: str, request: gr.Request) -> dict:
     """API endpoint (gradio_client): a run's status, metrics rows and final metrics as JSON."""
-    lab = lab_state.current()
     try:
-        run = lab.store.get(run_id)
+        run = lab_state.current().run(run_id, visitors.owner(request))
     except KeyError as error:
         return {"error": message_of(error)}
-    return {"id": run_id, **run.status(), "metrics": run.metrics(), "final": run.final()}
+    return {"id": run_id, **run.status(), "damage": run.damage(), "metrics": run.metrics(), "final": run.final()}
 
 
-def list_runs() -> list[dict]:
-    """API endpoint (gradio_client): the run index, newest first."""
-    return lab_state.current().store.list()
+def list_runs(request: gr.Request) -> list[dict]:
+    """API endpoint (gradio_client): the run index, newest first (owner hashes left out)."""
+    return [{k: v for k, v in row.items() if k != "owner"} for row in lab_state.current().runs(visitors.owner(request))]
 
 
 # -- Gradio wiring -----------------------------------------------------------------------------
@@ -166,21 +184,21 @@ def build() -> dict[str, gr.components.Component]:
     c["files"] = gr.File(label=S.DOWNLOADS, file_count="multiple", interactive=False, visible=False)
     outputs = [c["table"], c["selected"], c["status"], c["progress"], c["plot"], c["files"], c["seen"]]
 
-    def on_tick(selected, seen):
-        out, seen = refresh(selected, seen)
+    def on_tick(selected, seen, request: gr.Request):
+        out, seen = refresh(selected, seen, visitors.owner(request))
         return [*(_as_update(part, out) for part in PARTS), seen]
 
-    def on_pick(selected, seen):
-        return on_tick(selected, {k: v for k, v in (seen or {}).items() if k != "run"})
+    def on_pick(selected, seen, request: gr.Request):
+        return on_tick(selected, {k: v for k, v in (seen or {}).items() if k != "run"}, request)
 
     c["timer"].tick(on_tick, [c["selected"], c["seen"]], outputs, show_progress="hidden", concurrency_limit=None,
                     api_name="refresh_runs")
     c["selected"].input(on_pick, [c["selected"], c["seen"]], outputs, show_progress="hidden", concurrency_limit=None,
                         api_visibility="undocumented")
 
-    def on_select(event: gr.SelectData, seen):
+    def on_select(event: gr.SelectData, seen, request: gr.Request):
         run_id = event.row_value[0] if event.row_value else None
-        return [gr.update(value=run_id), *on_pick(run_id, seen)[2:]]
+        return [gr.update(value=run_id), *on_pick(run_id, seen, request)[2:]]
 
     c["table"].select(on_select, [c["seen"]], [c["selected"], *outputs[2:]], show_progress="hidden",
                       concurrency_limit=None, api_visibility="undocumented")

@@ -12,12 +12,16 @@ import shutil
 from pathlib import Path
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from app import lab as lab_state
 from app import strings as S
+from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import task_label
-from core.api import RunConfig, catalog, form_choices, preview_form, task_info
+from core.api import RunConfig, catalog, check_visitor_config, form_choices, preview_form, task_info
+
+UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt")
 
 FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method", "prompt_length",
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
@@ -41,12 +45,27 @@ FALLBACK_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "fam
 
 
 # -- handlers (plain values in, plain values out) --------------------------------------------
+def checked_upload(path: str) -> Path:
+    """A visitor's uploaded file, within the lab's size limit (Gradio also refuses larger uploads)."""
+    source, limit = Path(path), lab_state.current().max_upload_mb
+    if source.suffix.lower() not in UPLOAD_SUFFIXES:
+        raise ValueError(S.UPLOAD_TYPE.format(name=source.name, suffixes=", ".join(UPLOAD_SUFFIXES)))
+    size_mb = source.stat().st_size / 2**20
+    if size_mb > limit:
+        raise ValueError(S.UPLOAD_TOO_BIG.format(name=source.name, size=size_mb, limit=limit))
+    return source
+
+
 def stable_upload(path: str) -> str:
     """Copy an uploaded file into the runs folder (by content hash, keeping its name) so the run's
-    config still points at it after Gradio cleans its temp files."""
-    source = Path(path)
-    digest = hashlib.sha1(source.read_bytes()).hexdigest()[:12]
-    target = lab_state.current().uploads / digest / source.name
+    config still points at it after Gradio cleans its temp files. Called at launch only, once the
+    file has passed every check: a rejected upload leaves nothing behind."""
+    source = checked_upload(path)
+    digest = hashlib.sha1()
+    with open(source, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    target = lab_state.current().uploads / digest.hexdigest()[:12] / source.name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
@@ -62,7 +81,7 @@ def task_source(values: dict) -> tuple[str, str | None]:
             raise ValueError(S.NEED_UPLOAD)
         upload = upload if isinstance(upload, str) else upload.get("path") if isinstance(upload, dict) else upload.name
         family = values.get("family")
-        return stable_upload(upload), None if family in (None, "", "auto") else family
+        return str(checked_upload(upload)), None if family in (None, "", "auto") else family
     if source == "hub":
         hub_id = (values.get("hub_id") or "").strip()
         if not hub_id:
@@ -104,7 +123,7 @@ def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
                   eval_every=ints["eval_every"], doc_stride=ints["doc_stride"] or 64,
                   precision=values["precision"] or "auto",
                   warmup_ratio=values["warmup_ratio"] or 0.0, weight_decay=values["weight_decay"] or 0.0,
-                  out=runs_out())
+                  out=lab_state.current().out())
     if shown["prompt_length"]:
         fields["prompt_length"] = ints["prompt_length"]
     if shown["reparameterize"]:
@@ -119,20 +138,14 @@ def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
         fields["lora_rank"] = ints["lora_rank"] or 8
     if resolve_defaults:
         fields.update({name: None for name in RESOLVED if name in fields})
-    return RunConfig(**fields)
+    config = RunConfig(**fields)
+    lab = lab_state.current()
+    check_visitor_config(config, lab.root, (lab.uploads, Path(get_upload_folder())), lab.allow_local_paths)
+    return config
 
 
 def ints_or_zero(value) -> int:
     return int(value) if value not in (None, "") else 0
-
-
-def runs_out() -> str:
-    """config.out: the lab's runs folder, relative when under the working directory (the CLI default)."""
-    root = lab_state.current().root
-    try:
-        return str(root.relative_to(Path.cwd()))
-    except ValueError:
-        return str(root)
 
 
 def preview_view(values: dict) -> tuple[str, str, str, str]:
@@ -190,13 +203,18 @@ def refill(values: dict, keep: tuple[str, ...] = ()) -> dict:
     return out
 
 
-def launch(values: dict, owned: list[str] | None) -> tuple[str, list[str], str]:
-    """Validate the form (the same checks the worker would meet first) and queue the run.
-    -> (message, the browser's run ids, new run id). Raises INPUT_ERRORS for the caller to show."""
+def launch(values: dict, owner: str | None) -> tuple[str, str]:
+    """Validate the form (the same checks the worker would meet first) and queue the run for `owner`
+    (the visitor, decided by the server). -> (message, new run id). Raises INPUT_ERRORS for the caller."""
+    lab = lab_state.current()
+    if lab.shared and owner is None:
+        raise ValueError(S.NO_VISITOR)
     config = config_from_form(values)
-    preview_form(config)  # task loads, backbone loads, method fits the task: else a message now, not a failed run
-    run_id = lab_state.current().jobs.submit(config)
-    return info_box(S.STARTED.format(run=run_id)), [*(owned or []), run_id], run_id
+    preview_form(config)  # task, backbone and method fit: else a message now, not a failed run
+    if (values.get("source") or "preset") == "upload":
+        config = config.replace(task=stable_upload(config.task))
+    run_id = lab.jobs.submit(config, owner=owner)
+    return info_box(S.STARTED.format(run=run_id)), run_id
 
 
 # -- Gradio wiring -----------------------------------------------------------------------------
@@ -251,7 +269,9 @@ def build() -> dict[str, gr.components.Component]:
                                                label=S.PROMPT_ENCODER, visible=shown["prompt_encoder"])
                 c["tune_backbone"] = gr.Checkbox(start["tune_backbone"], label=S.TUNE_BACKBONE,
                                                  visible=shown["tune_backbone"])
-                c["template"] = gr.Dropdown([], value=None, label=S.TEMPLATE, visible=shown["template"])
+                # any index: the choices follow the preset, and core checks the index against it
+                c["template"] = gr.Dropdown([], value=None, label=S.TEMPLATE, visible=shown["template"],
+                                            allow_custom_value=True)
                 c["prompt_init"] = gr.Radio(choices["prompt_init"], value=start["prompt_init"], label=S.PROMPT_INIT,
                                             visible=shown["prompt_init"])
                 c["lora_rank"] = gr.Number(start["lora_rank"], label=S.LORA_RANK, precision=0,

@@ -22,8 +22,10 @@ from core.tasks.base import FAMILIES, Task
 __all__ = ["DataError", "load_task", "list_presets", "load_shared_sst2", "load_shared_conll2003"]
 
 
-def load_task(source: str, family: str | None = None) -> Task:
-    """A preset name, a file or folder path, or a hub dataset id; `family` overrides the inferred family."""
+def load_task(source: str, family: str | None = None, max_rows: int | None = None) -> Task:
+    """A preset name, a file or folder path, or a hub dataset id; `family` overrides the inferred family.
+    max_rows: read at most that many examples of each user file (a preview; the Task's `data_note`
+    says when a file had more); presets and hub datasets are read as usual."""
     if family is not None and family not in FAMILIES:
         raise DataError(f"family '{family}' is not one of {', '.join(FAMILIES)}")
     source = str(source).strip()
@@ -34,7 +36,7 @@ def load_task(source: str, family: str | None = None) -> Task:
         return task
     path = Path(source).expanduser()
     if path.exists():
-        return load_path(path, family)
+        return load_path(path, family, max_rows)
     looks_like_file = path.suffix and "/" not in source  # "reviews.xlsx"; "owner/name.v2" may be a hub id
     if looks_like_file or path.suffix.lower() in SUFFIXES or path.is_absolute() or source.startswith((".", "~")):
         raise DataError(f"{source}: file does not exist")

@@ -22,9 +22,18 @@ TINY_FORM = {**FALLBACK_FORM, "backbone": "tiny-encoder", "max_steps": 4, "max_t
 LONG_FORM = {**TINY_FORM, "max_steps": 1_000_000, "eval_every": 1_000_000}
 
 
-def form_args(form: dict, owned: list | None = None) -> list:
-    """The /train endpoint's positional arguments: the form fields in order, then the browser's runs."""
-    return [form[name] for name in FIELDS] + [owned or []]
+def form_args(form: dict) -> list:
+    """The /train endpoint's positional arguments: the form fields in order."""
+    return [form[name] for name in FIELDS]
+
+
+def gradio_upload(name: str, text: str) -> Path:
+    """A file where Gradio puts a visitor's upload (the only place the web form reads data from)."""
+    from gradio.utils import get_upload_folder
+    folder = Path(get_upload_folder()) / f"test-{os.getpid()}-{time.time_ns()}"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(text)
+    return folder / name
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from app import strings as S
 from app.render import runs_table
 from app.tabs import classroom, compare, inspect, runs, train
 from core.api import RunConfig
-from labtools import TINY_FORM
+from labtools import TINY_FORM, gradio_upload
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -93,32 +93,31 @@ def test_bad_input_gets_a_message_and_no_run(lab, change, expected):
     message, share, cli, _ = train.preview_view(form)
     assert expected in message.replace("&#x27;", "'") and "lab-error" in message and share == cli == ""
     with pytest.raises(Exception) as error:
-        train.launch(form, [])
+        train.launch(form, None)
     assert expected in str(error.value)
     assert lab.store.list() == []
 
 
-def test_uploads_are_checked_and_kept_in_the_runs_folder(lab, tmp_path):
-    bad = tmp_path / "reviews.csv"
-    bad.write_text("text,label\ngreat film,positive\nbroken row\n")
+def test_uploads_are_checked_and_kept_in_the_runs_folder(lab):
+    bad = gradio_upload("reviews.csv", "text,label\ngreat film,positive\nbroken row\n")
     message, *_ = train.preview_view({**TINY_FORM, "source": "upload", "upload": str(bad)})
     assert "reviews.csv line 3" in message
-    good = tmp_path / "good.csv"
-    good.write_text("text,label\n" + "".join(f"film number {i} was {w},{label}\n" for i in range(20)
-                                             for w, label in (("great", "pos"), ("awful", "neg"))))
+    good = gradio_upload("good.csv", "text,label\n" + "".join(f"film number {i} was {w},{label}\n" for i in range(20)
+                                                              for w, label in (("great", "pos"), ("awful", "neg"))))
     form = {**TINY_FORM, "source": "upload", "upload": str(good)}
     message, share, *_ = train.preview_view(form)
     assert message == "" and "classification" in share
-    _, owned, run_id = train.launch(form, ["older-run"])
+    assert not lab.uploads.exists()  # copied only when a run is launched
+    _, run_id = train.launch(form, None)
     task = lab.store.get(run_id).config()["task"]
-    assert task.startswith(str(lab.uploads)) and task.endswith("good.csv") and owned == ["older-run", run_id]
+    assert task.startswith(str(lab.uploads)) and task.endswith("good.csv")
     good.unlink()  # Gradio's temp copy may vanish; the run still has its data
     assert train.preview_view({**form, "upload": task})[0] == ""
 
 
 def test_launch_queues_a_run_and_returns_at_once(lab):
-    message, owned, run_id = train.launch(TINY_FORM, None)
-    assert run_id in message and owned == [run_id]
+    message, run_id = train.launch(TINY_FORM, None)
+    assert run_id in message
     assert lab.store.list()[0]["status"] == "queued"
     assert lab.store.get(run_id).config()["max_steps"] == 4
 
@@ -151,7 +150,8 @@ def test_run_view_shows_why_a_run_failed_and_offers_downloads_when_finished(lab)
     done = fake_run(lab, rows=ROWS)
     done.weights.write_bytes(b"weights")
     view = runs.run_view(done.id)
-    assert [f.split("/")[-1] for f in view["files"]] == ["trained.safetensors", "config.yaml"]
+    assert [f.split("/")[-1] for f in view["files"]] == ["config.yaml", "trained.safetensors", "metrics.jsonl"]
+    assert not any(f.startswith(str(lab.root)) for f in view["files"])  # copies: the runs folder is never served
     assert "lab-finished" in view["progress"]
 
 
@@ -163,26 +163,26 @@ def test_queue_positions_are_shown_oldest_first(lab):
 
 def test_abort_and_delete_rules(lab, monkeypatch):
     queued = fake_run(lab, status="queued")
-    assert "aborted" in runs.abort(queued.id, [])
+    assert "aborted" in runs.abort(queued.id, None)
     assert queued.status()["status"] == "aborted"
-    assert "only queued or running" in runs.abort(queued.id, [])
-    assert "lab-error" in runs.abort(None, [])
+    assert "only queued or running" in runs.abort(queued.id, None)
+    assert "lab-error" in runs.abort(None, None)
     monkeypatch.setattr(lab, "shared", True)  # a Space: only the browser that started a run may change it
-    other = fake_run(lab, status="queued")
-    assert "another browser session" in runs.delete(other.id, ["mine"])
-    assert "another browser session" in runs.abort(other.id, [])
-    assert "deleted" in runs.delete(other.id, [other.id])
+    other = lab.jobs.submit(RunConfig(task="sentiment", backbone="tiny-encoder"), owner="owner-a")
+    assert "another browser session" in runs.delete(other, "owner-b")
+    assert "another browser session" in runs.abort(other, None)
+    assert "deleted" in runs.delete(other, "owner-a")
     assert [r["id"] for r in lab.store.list()] == [queued.id]
-    assert "no longer exists" in runs.run_view(other.id)["status"]
+    assert "no run" in runs.run_view(other)["status"]
 
 
 def test_api_endpoints_return_plain_json(lab):
     run = fake_run(lab, rows=ROWS, final={"best_metric": 0.6, "metric_name": "accuracy"})
-    summary = runs.run_summary(run.id)
+    summary = runs.run_summary(run.id, None)
     assert summary["status"] == "finished" and len(summary["metrics"]) == 3 and summary["final"]["best_metric"] == 0.6
     json.dumps(summary)
-    assert "error" in runs.run_summary("nope")
-    assert runs.list_runs()[0]["id"] == run.id
+    assert "error" in runs.run_summary("nope", None)
+    assert runs.list_runs(None)[0]["id"] == run.id
 
 
 # -- inspect --------------------------------------------------------------------------------------
@@ -239,7 +239,8 @@ def test_compare_table_and_overlaid_curves(lab):
     a = fake_run(lab, rows=ROWS, final={"best_metric": 0.6, "metric_name": "accuracy", "trainable": 10, "total": 1000,
                                         "wall_time": 65.0, "peak_memory_mb": 512.0})
     b = fake_run(lab, method="fine-tuning", rows=ROWS[:2])
-    table, figure, _ = compare.compare_view([a.id, b.id])
+    table, figure, _, problems = compare.compare_view([a.id, b.id])
+    assert problems == ""
     assert table[0][5] == "1.00" and table[0][6] == "accuracy 0.600" and table[0][7] == "1m 05s"
     assert table[0][8] == "512 MB"
     assert len(figure.data) == 4  # loss and dev curve per run
@@ -247,17 +248,17 @@ def test_compare_table_and_overlaid_curves(lab):
 
 def test_baseline_starts_fine_tuning_once_with_the_same_data_budget(lab):
     prompt = fake_run(lab, max_train_examples=32, max_steps=4, max_eval_examples=16)
-    message, chosen, owned = compare.baseline([prompt.id], [])
+    message, chosen = compare.baseline([prompt.id], "visitor")
     baseline_id = chosen[-1]
     config = lab.store.get(baseline_id).config()
-    assert "Started the fine-tuning baseline" in message and owned == [baseline_id]
+    assert "Started the fine-tuning baseline" in message and lab.store.get(baseline_id).owner() == "visitor"
     assert (config["method"], config["task"], config["backbone"]) == ("fine-tuning", "sentiment", "tiny-encoder")
     assert (config["max_train_examples"], config["max_steps"], config["max_eval_examples"]) == (32, 4, 16)
-    message, chosen, _ = compare.baseline([prompt.id], [])
+    message, chosen = compare.baseline([prompt.id])
     assert "already covers" in message and chosen == [prompt.id, baseline_id]
     assert len(lab.store.list(method="fine-tuning")) == 1
-    assert "itself fine-tuning" in compare.baseline([baseline_id], [])[0]
-    assert "lab-error" in compare.baseline([], [])[0]
+    assert "itself fine-tuning" in compare.baseline([baseline_id])[0]
+    assert "lab-error" in compare.baseline([])[0]
 
 
 # -- classroom ------------------------------------------------------------------------------------
@@ -308,7 +309,8 @@ def test_ptuning_bar_comes_from_the_newest_ptuning_run(lab):
 
 
 def test_train_prompt_queues_ptuning_on_the_same_dev_examples(lab):
-    message, owned = classroom.train_prompt("sentiment", "tiny-decoder", 30, 40, [])
-    config = lab.store.get(owned[0]).config()
+    message = classroom.train_prompt("sentiment", "tiny-decoder", 30, 40)
+    config = lab.store.list()[0]
+    config = lab.store.get(config["id"]).config()
     assert (config["method"], config["max_steps"], config["max_eval_examples"]) == ("p-tuning", 30, 40)
     assert "queued" in message

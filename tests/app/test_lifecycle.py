@@ -70,7 +70,7 @@ def test_kill_the_app_mid_run_and_restart(tmp_path):
         third.wait_ready()
         client = Client(third.url, verbose=False)
         wait_for(lambda: summary(client, doomed)["status"] == "interrupted", 20, what="interrupted after restart")
-        assert "without finishing" in summary(client, doomed)["error"]
+        assert "while no scheduler was watching it" in summary(client, doomed)["error"]
         assert {row["id"] for row in client.predict(api_name="/list_runs")} == {survivor, waiting, doomed}
         # and the restarted app still launches and finishes runs
         again = train(client, TINY_FORM)
