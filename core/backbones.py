@@ -272,7 +272,7 @@ def _from_pretrained(name: str, path: str, kind: str | None, weights: bool = Tru
                 model, info = auto.from_pretrained(path, output_loading_info=True, dtype=torch.float32)
         else:
             model = _on_meta(name, auto, config)
-        tokenizer = _with_pad(AutoTokenizer.from_pretrained(path))
+        tokenizer = _with_pad(AutoTokenizer.from_pretrained(path)) if weights else _kept_tokenizer(path)
     except OSError as error:
         raise BackboneError(f"Cannot load backbone '{name}' from '{path}': {error}") from None
     if weights:
@@ -283,6 +283,13 @@ def _from_pretrained(name: str, path: str, kind: str | None, weights: bool = Tru
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id
     return Backbone(name, kind, model, tokenizer, lm_head_pretrained)
+
+
+@functools.lru_cache(maxsize=8)
+def _kept_tokenizer(path: str):
+    """Tokenizers of meta backbones, kept: the web form previews again at every change (0.3 s for
+    SmolLM2's). Shared, so read only, as methods do."""
+    return _with_pad(AutoTokenizer.from_pretrained(path))
 
 
 def _ships_lm_head(model: PreTrainedModel, path: str) -> bool:

@@ -259,3 +259,10 @@ def check_step_budget(total_steps: int) -> str | None:
     if total_steps > STEP_WARNING:
         return f"this run needs {total_steps:,} optimizer steps, which will take a long time; max_steps stops it sooner"
     return None
+
+
+def planned_steps(config: RunConfig, n_train: int) -> int:
+    """Optimizer steps a resolved config takes on `n_train` training features."""
+    if config.max_steps is not None:
+        return config.max_steps
+    return round(config.epochs * math.ceil(n_train / config.batch_size / config.grad_accum))

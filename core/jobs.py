@@ -26,6 +26,7 @@ from core.worker import OOM_HINT, gib, memory_mb, process_start
 
 ROOT = Path(__file__).resolve().parent.parent
 CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE}
+STARTING_SECONDS = 60.0  # a started worker records its pid within seconds; until then it is starting, not dead
 
 try:
     import fcntl
@@ -102,7 +103,8 @@ class JobManager:
 
     def submit(self, config: RunConfig, owner: str | None = None) -> str:
         run = self.store.create(config, owner=owner)
-        self.tick()
+        if self.holds_scheduler_lock():  # a second app on this folder queues; the scheduler's owner starts it
+            self.tick()
         return run.id
 
     def abort(self, run_id: str) -> None:
@@ -183,6 +185,9 @@ class JobManager:
             if status.get("step") is not None:
                 self.store.update_index(run_id, step=status["step"], total_steps=status.get("total_steps"), wait=0.5)
             return True
+        updated = status.get("updated")
+        if status.get("pid") is None and isinstance(updated, (int, float)) and time.time() - updated < STARTING_SECONDS:
+            return True  # claimed and started by another scheduler a moment ago; its worker has no pid on record yet
         self._fail(run_id, "the worker stopped while no scheduler was watching it (the app or the machine "
                            "restarted); its last state is kept", "interrupted")
         return False

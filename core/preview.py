@@ -19,7 +19,7 @@ import torch
 from safetensors import safe_open
 
 from core.backbones import load_backbone
-from core.config import ConfigError, RunConfig, resolve
+from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, planned_steps, resolve
 from core.data import load_task
 from core.methods import check_fits, get_method
 from core.methods.base import MethodError, is_prompt
@@ -35,6 +35,10 @@ def preview(config: RunConfig) -> dict:
     config = checked_config(config, task)
     # no set_seed: nothing random is drawn on the meta device, and the web process's RNG stays untouched
     backbone = load_backbone(config.backbone, seed=config.seed, weights=False)
+    check_for_backbone(config, backbone.max_positions, backbone.kind)
+    n_train = min(len(task.train), config.max_train_examples or len(task.train))
+    total_steps = planned_steps(config, n_train)  # a lower bound where the file was cut or QA passages split
+    warning = check_step_budget(total_steps)
     with torch.device("meta"):
         model = get_method(config.method).build(config, backbone, task)
     if config.init_from:
@@ -43,7 +47,7 @@ def preview(config: RunConfig) -> dict:
     return {"trainable": trainable, "total": total, "share": format_share(trainable, total),
             "family": task.family, "resolved": config.to_dict(), "cli": config.cli_command(),
             "yaml": config.to_yaml(), "train_size": len(task.train), "dev_size": len(task.dev),
-            "data_note": getattr(task, "data_note", "")}
+            "data_note": getattr(task, "data_note", ""), "total_steps": total_steps, "warning": warning or ""}
 
 
 def checked_config(config: RunConfig, task) -> RunConfig:

@@ -31,7 +31,8 @@ from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup, set_seed
 
 from core.backbones import list_backbones, load_backbone
-from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, resolve
+from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, planned_steps
+from core.preview import checked_config
 from core.data import list_presets, load_task
 from core.methods import METHODS, build_model, check_fits
 from core.model import count_parameters, format_share
@@ -61,13 +62,10 @@ class Setup:
 def setup(config: RunConfig, task=None) -> Setup:
     """Load task (unless given, e.g. a benchmark's real-data Task), backbone and method."""
     task = task or load_task(config.task, config.family)
-    config = resolve(config, task.defaults)
-    check_fits(config.method, task.family)  # before a QA setting or the slow backbone load
-    if task.family == "qa" and config.doc_stride >= config.max_length // 2:
-        raise ConfigError(f"doc_stride ({config.doc_stride}) must be under half of max_length ({config.max_length}): "
-                          "it is the overlap between windows of a long passage")
+    config = checked_config(config, task)  # before the slow backbone load
     set_seed(config.seed)
     backbone = load_backbone(config.backbone, seed=config.seed)
+    check_for_backbone(config, backbone.max_positions, backbone.kind)
     model = build_model(config, backbone, task)
     return Setup(config, task, family_of(task), backbone, model)
 
@@ -123,12 +121,10 @@ class Prepared:
 def prepare(config: RunConfig, task=None) -> Prepared:
     s = setup(config, task)
     config = s.config
-    check_for_backbone(config, s.backbone.max_positions, s.backbone.kind)
     train_examples = s.task.train[:config.max_train_examples] if config.max_train_examples else s.task.train
     dev_examples = s.task.dev[:config.max_eval_examples] if config.max_eval_examples else s.task.dev
     train_features, dev_features = s.encode(train_examples), s.encode(dev_examples)
-    steps_per_epoch = math.ceil(len(train_features) / config.batch_size / config.grad_accum)
-    total_steps = config.max_steps if config.max_steps is not None else round(config.epochs * steps_per_epoch)
+    total_steps = planned_steps(config, len(train_features))
     warning = check_step_budget(total_steps)
     if total_steps > 0 and not any(p.requires_grad for p in s.model.parameters()):
         raise ConfigError(f"{config.method} has nothing to train here; set epochs to 0 for zero-shot")

@@ -42,7 +42,7 @@ def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[l
         series.append((f"{run_id} ({row['method']})", run.metrics()))
     names = {r.get("metric_name") for r in rows if r.get("metric_name")}
     metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
-    signature = tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series))
+    signature = (tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series)), tuple(problems))
     figure = plots.curves(series, metric) if any(metrics for _, metrics in series) else None
     return compare_table(rows), figure, signature, error_box(" ".join(problems))
 

@@ -154,7 +154,8 @@ def preview_view(values: dict) -> tuple[str, str, str, str]:
         info = preview_form(config_from_form(values))
     except INPUT_ERRORS as error:
         return error_box(message_of(error)), "", "", ""
-    return "", S.SHARE.format(**info), info["cli"], info["yaml"]
+    notes = "".join(f"\n\n{note}" for note in (info.get("data_note"), info.get("warning")) if note)
+    return "", S.SHARE.format(**info) + notes, info["cli"], info["yaml"]
 
 
 def task_note(values: dict) -> str:

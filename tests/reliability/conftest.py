@@ -1,0 +1,19 @@
+"""Fixtures for the reliability tests: a throwaway runs folder whose workers are killed afterwards,
+and the `slow` marker (slow tests still run by default; `-m "not slow"` skips them)."""
+from __future__ import annotations
+
+import pytest
+
+from reltools import kill_workers
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes tens of seconds (still part of the default run)")
+
+
+@pytest.fixture
+def root(tmp_path):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    yield folder
+    kill_workers(folder)

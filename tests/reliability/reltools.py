@@ -1,0 +1,89 @@
+"""Helpers for the reliability tests: a tiny run's config, a byte-level snapshot of a runs folder
+(to prove that nothing but the run under test changed), the raw index rows, and worker clean-up."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+from core.config import RunConfig
+from core.runs import RunStore
+
+ROOT = Path(__file__).resolve().parents[2]
+INDEX_FILES = ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm", ".scheduler.lock")
+
+
+def tiny_config(root: Path, **changes) -> RunConfig:
+    """A run that trains in a second or two on the tiny random encoder."""
+    return RunConfig(**{"task": "sentiment", "backbone": "tiny-encoder", "method": "p-tuning-v2", "max_steps": 2,
+                        "max_train_examples": 16, "max_eval_examples": 8, "batch_size": 8, "max_length": 64,
+                        "prompt_length": 4, "out": str(root), **changes})
+
+
+def finished_run(store: RunStore, best: float = 0.75):
+    """A bystander: a finished run with final metrics, written as a worker would write it."""
+    run = store.create(tiny_config(store.root))
+    run.log_metrics({"step": 1, "loss": 0.7, "peak_memory_mb": 500.0, "dev_accuracy": best})
+    run.write_final({"metric_name": "accuracy", "best_metric": best, "trainable": 578, "total": 1042524,
+                     "share": "0.06% of 1.0M", "wall_time": 1.5, "peak_memory_mb": 500.0})
+    run.set_status("finished", step=1, total_steps=1)
+    return run
+
+
+def folder_bytes(path: Path) -> dict[str, bytes]:
+    """Every file of one run folder, by name."""
+    return {f.name: f.read_bytes() for f in sorted(path.iterdir()) if f.is_file()} if path.is_dir() else {}
+
+
+def index_rows(root: Path) -> dict[str, dict]:
+    """The index as it is on disk, read with plain sqlite (no healing)."""
+    with closing(sqlite3.connect(root / "index.sqlite", timeout=60)) as db:
+        db.row_factory = sqlite3.Row
+        return {row["id"]: dict(row) for row in db.execute("SELECT * FROM runs")}
+
+
+def stray_entries(root: Path, runs: set[str]) -> list[str]:
+    """Anything in the runs folder that is neither one of `runs` nor the index/lock files."""
+    return sorted(p.name for p in root.iterdir() if p.name not in runs and p.name not in INDEX_FILES)
+
+
+def status_of(root: Path, run_id: str) -> dict:
+    try:
+        return json.loads((root / run_id / "status.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def wait_for(predicate, timeout: float = 60, every: float = 0.1, what: str = "condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+def kill_workers(root: Path) -> None:
+    """SIGKILL every worker or CLI process still recorded as running in this runs folder."""
+    for status in root.glob("*/status.json"):
+        try:
+            pid = json.loads(status.read_text()).get("pid")
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace") if pid else ""
+        except (OSError, ValueError, AttributeError):
+            continue
+        if ("core.worker" in cmdline and status.parent.name in cmdline) or \
+                ("core.train" in cmdline and str(root) in cmdline):
+            os.kill(pid, signal.SIGKILL)
+
+
+def python(code: str, **kwargs) -> subprocess.Popen:
+    """`python -c code` in the repository, its output captured."""
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kwargs)
