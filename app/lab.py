@@ -72,7 +72,8 @@ class Lab:
 
     def may_see(self, row: dict, owner: str | None) -> bool:
         """On a shared lab, a run trained on a visitor's uploaded file is that visitor's alone."""
-        return not self.shared or row.get("owner") in (None, owner) or self.store.upload_folder(row.get("task")) is None
+        on_upload = str(row.get("task") or "").startswith(f"{self.uploads}{os.sep}")
+        return not self.shared or not on_upload or row.get("owner") in (None, owner)
 
     def runs(self, owner: str | None, **where) -> list[dict]:
         """The index rows this visitor may see, newest first."""

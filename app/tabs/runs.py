@@ -55,6 +55,9 @@ def run_view(run_id: str | None, owner: str | None = None) -> dict:
     error = row.get("error") or status.get("error")
     if error and state not in ("running", "queued", "finished"):
         lines.append(S.FAILED_REASON.format(error=error))
+    damage = run.damage()
+    if damage and "damaged" not in (error or ""):
+        lines.append(S.DAMAGED.format(run=run_id, damage=damage))
     fraction, text = progress(status, rows)
     if state == "running" and not rows:
         text = S.NO_METRICS
