@@ -80,7 +80,6 @@ def on_train_prompt(task, backbone, steps, max_examples, request: gr.Request):
 
 
 def build_demo() -> gr.Blocks:
-    lab = lab_state.current()
     with gr.Blocks(title=S.TITLE) as demo:
         gr.Markdown(f"# {S.TITLE}\n{S.INTRO}")
         with gr.Tabs() as tabs:

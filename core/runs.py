@@ -41,6 +41,7 @@ RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")  # what `create` makes: 
 EXPORTED = ("config.yaml", "trained.safetensors", "predictions.json", "final.json", "metrics.jsonl")
 UPLOADS = "uploads"
 WAIT_SECONDS = 60.0  # how long a write waits for a locked index before giving up (the folder stays the truth)
+PROGRESS_WAIT = 0.5  # a progress write gives way at once: training goes on, the scheduler copies it from status.json
 
 
 class NoSuchRun(KeyError):
@@ -91,8 +92,8 @@ class Run:
         assert status in STATUSES, status
         data = {**self.status(), "status": status, "updated": time.time(), **info}
         _write_json(self.path / "status.json", data)
-        self.store.update_index(self.id, status=status, error=data.get("error"),
-                                step=data.get("step"), total_steps=data.get("total_steps"))
+        self.store.update_index(self.id, wait=PROGRESS_WAIT if status == "running" else WAIT_SECONDS, status=status,
+                                error=data.get("error"), step=data.get("step"), total_steps=data.get("total_steps"))
 
     def log_metrics(self, row: dict) -> None:
         with open(self.path / "metrics.jsonl", "a") as f:
@@ -244,7 +245,7 @@ class RunStore:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
                 if time.monotonic() + pause > deadline:
-                    print(f"run index locked for {wait:.0f} s; will catch up later: {sql.split()[0]}", file=sys.stderr)
+                    print(f"run index locked for {wait:g} s; will catch up later: {sql.split()[0]}", file=sys.stderr)
                     return None
                 time.sleep(pause)
                 pause = min(pause * 2, 2.0)

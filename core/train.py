@@ -34,7 +34,7 @@ from core.backbones import list_backbones, load_backbone
 from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, planned_steps
 from core.preview import checked_config
 from core.data import list_presets, load_task
-from core.methods import METHODS, build_model, check_fits
+from core.methods import METHODS, build_model
 from core.model import count_parameters, format_share
 from core.runs import RunStore
 from core.tasks import collate, family_of

@@ -16,7 +16,6 @@ from gradio.utils import get_upload_folder
 
 from app import lab as lab_state
 from app import strings as S
-from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import task_label
 from core.api import RunConfig, catalog, check_visitor_config, form_choices, preview_form, task_info

@@ -2,12 +2,14 @@
 real process on a free port with the tiny random backbones (restart, kill and browser tests)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -34,6 +36,37 @@ def gradio_upload(name: str, text: str) -> Path:
     folder.mkdir(parents=True)
     (folder / name).write_text(text)
     return folder / name
+
+
+@contextlib.contextmanager
+def served_in_process(root: Path, **settings):
+    """The app served from this process (prevent_thread_lock) on `root`, with a stoppable scheduler
+    thread (what JobManager.start_background does). `settings` go to app.lab.configure.
+    -> yields (lab, url)."""
+    from app import lab as lab_state
+    from app.interface import build_demo
+    lab = lab_state.configure(root=root, **{"max_concurrent": 1, "test_backbones": True, "form_defaults": {},
+                                            **settings})
+    stop = threading.Event()
+
+    def scheduler():
+        while not stop.is_set():
+            lab.jobs.tick()
+            stop.wait(0.3)
+    thread = threading.Thread(target=scheduler, daemon=True)
+    thread.start()
+    demo = build_demo()
+    demo.queue()
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True,
+                **lab.launch_options())
+    try:
+        yield lab, demo.local_url
+    finally:
+        stop.set()
+        thread.join(5)
+        kill_workers(root)
+        demo.close()
+        lab_state._LAB = None
 
 
 def free_port() -> int:

@@ -5,42 +5,20 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 
 import pytest
 from gradio_client import Client, handle_file
 
-from app import lab as lab_state
-from app.interface import build_demo
-from labtools import LONG_FORM, TINY_FORM, form_args, free_port, kill_workers, wait_for
+from labtools import LONG_FORM, TINY_FORM, form_args, served_in_process, wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*")
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The app in this process (prevent_thread_lock) on a temp runs folder, one run at a time."""
-    root = tmp_path_factory.mktemp("client") / "runs"
-    lab = lab_state.configure(root=root, max_concurrent=1, shared=False, test_backbones=True, form_defaults={})
-    stop = threading.Event()
-
-    def scheduler():  # what JobManager.start_background does, but stoppable
-        while not stop.is_set():
-            lab.jobs.tick()
-            stop.wait(0.5)
-    thread = threading.Thread(target=scheduler, daemon=True)
-    thread.start()
-    demo = build_demo()
-    demo.queue()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True,
-                **lab.launch_options())
-    client = Client(demo.local_url, verbose=False)
-    yield lab, client
-    stop.set()
-    thread.join(5)
-    kill_workers(root)
-    demo.close()
-    lab_state._LAB = None
+    """The app in this process on a temp runs folder, one run at a time."""
+    with served_in_process(tmp_path_factory.mktemp("client") / "runs", shared=False) as (lab, url):
+        yield lab, Client(url, verbose=False)
 
 
 def status_of(client, run_id):

@@ -6,7 +6,6 @@ folder, other visitors' runs, the index."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,10 +13,8 @@ from pathlib import Path
 import pytest
 from gradio_client import Client, handle_file
 
-from app import lab as lab_state
 from app import strings as S
-from app.interface import build_demo
-from labtools import LONG_FORM, TINY_FORM, form_args, free_port, kill_workers, wait_for
+from labtools import LONG_FORM, TINY_FORM, form_args, served_in_process, wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*")
 UPLOAD_LIMIT_MB = 1
@@ -27,32 +24,14 @@ UPLOAD_LIMIT_MB = 1
 def space(tmp_path_factory):
     """The lab as on a Space: shared mode, local paths refused, a 1 MB upload limit, a scheduler thread."""
     base = tmp_path_factory.mktemp("space")
-    root = base / "runs"
-    lab = lab_state.configure(root=root, max_concurrent=1, shared=True, test_backbones=True, form_defaults={},
-                              allow_local_paths=False, max_upload_mb=UPLOAD_LIMIT_MB)
-    stop = threading.Event()
-
-    def scheduler():
-        while not stop.is_set():
-            lab.jobs.tick()
-            stop.wait(0.3)
-    thread = threading.Thread(target=scheduler, daemon=True)
-    thread.start()
-    demo = build_demo()
-    demo.queue()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True,
-                **lab.launch_options())
     # something a visitor must never reach: a folder outside the runs folder that looks like a run
     outside = base / "elsewhere"
     outside.mkdir()
     (outside / "config.yaml").write_text("task: sentiment\n")
     (outside / "secret.txt").write_text("server secret")
-    yield lab, demo.local_url, outside
-    stop.set()
-    thread.join(5)
-    kill_workers(root)
-    demo.close()
-    lab_state._LAB = None
+    with served_in_process(base / "runs", shared=True, allow_local_paths=False,
+                           max_upload_mb=UPLOAD_LIMIT_MB) as (lab, url):
+        yield lab, url, outside
 
 
 def visitor(url: str) -> Client:
