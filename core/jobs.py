@@ -177,6 +177,8 @@ class JobManager:
             self._fail(run_id, "run folder is missing (deleted outside the lab?)")
             return False
         status = run.status()
+        if status.get("status") == "queued":  # claimed a moment ago; that scheduler writes status.json next
+            return False  # (never put back in the queue: it would start twice; heal requeues a claim left so)
         if status.get("status") != "running":  # the worker ended while the index was locked, or junk
             self.store.update_index(run_id, **{k: v for k, v in self.store.row_from_folder(run_id).items()
                                                if k != "id"}, wait=2.0)

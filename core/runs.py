@@ -308,9 +308,14 @@ class RunStore:
     def create(self, config, status: str = "queued", owner: str | None = None, **info) -> Run:
         """A new run folder holding the config and status (`queued` for the scheduler; the CLI records its
         own runs as `running`, so no scheduler ever claims them), indexed at once."""
-        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{config.method}-{secrets.token_hex(2)}"
-        run = Run(self, run_id)
-        run.path.mkdir(parents=True)
+        while True:  # a study creates many runs in one second: an id already taken is drawn again
+            run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{config.method}-{secrets.token_hex(2)}"
+            run = Run(self, run_id)
+            try:
+                run.path.mkdir(parents=True)
+                break
+            except FileExistsError:
+                continue
         (run.path / "config.yaml").write_text(config.to_yaml())
         if owner:
             (run.path / ".owner").write_text(owner)

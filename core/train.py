@@ -167,9 +167,9 @@ def train(config: RunConfig, run=None, show_progress: bool = True, task=None, pr
         if run is not None:
             run.log_metrics(row)
             run.set_status("running", step=step, total_steps=total_steps)
-        if metrics[s.family.main_metric] > best["metric"]:
-            best.update(metric=metrics[s.family.main_metric], step=step, metrics=metrics,
-                        predictions=predictions, state=s.model.trainable_state_dict())
+        if metrics[s.family.main_metric] > best["metric"]:  # a copy: on CPU the state dict shares the live weights
+            best.update(metric=metrics[s.family.main_metric], step=step, metrics=metrics, predictions=predictions,
+                        state={k: v.clone() for k, v in s.model.trainable_state_dict().items()})
         best["eval_seconds"] += time.time() - eval_started
 
     bar = tqdm(total=total_steps, desc=f"{config.method} on {s.task.name}", disable=not show_progress,
@@ -306,11 +306,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if prepared.warning:
         print(f"warning: {prepared.warning}", file=sys.stderr)
+    # a SIGTERM that comes while the run folder is being written waits for it, then aborts the run
+    deferred: list[str] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: deferred.append("SIGTERM")) \
+        if threading.current_thread() is threading.main_thread() else None
     run = RunStore(config.out).create(prepared.setup.config, status="running", runner="cli", pid=os.getpid(),
                                       pid_start=process_start(os.getpid()))
     print(f"run folder: {run.path}", file=sys.stderr)
-    previous = signal.signal(signal.SIGTERM, _stop) if threading.current_thread() is threading.main_thread() else None
     try:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, _stop)
+        if deferred:
+            raise Stopped(deferred[0])
         final = train(config, run, show_progress=not args.quiet, prepared=prepared)
     except (KeyboardInterrupt, Stopped) as stop:
         name = "SIGINT" if isinstance(stop, KeyboardInterrupt) else str(stop)

@@ -39,9 +39,12 @@ BAD_QUEUED = {
                                    DAMAGED + "status.json has no valid status ('weird')"),
     "status.json a folder": (_status_dir, DAMAGED + "status.json is not valid JSON ([Errno 21] Is a directory"),
     "config.yaml missing": (lambda path: (path / "config.yaml").unlink(), DAMAGED + "config.yaml is missing"),
-    "config.yaml junk": (_write("config.yaml", b"task: [unclosed\n"), DAMAGED + "config.yaml cannot be read (ParserError)"),
-    "config.yaml not settings": (_write("config.yaml", b"just words"), DAMAGED + "config.yaml is not a mapping of settings"),
-    "config.yaml non-UTF-8": (_write("config.yaml", b"\xff\xfe"), DAMAGED + "config.yaml cannot be read (UnicodeDecodeError)"),
+    "config.yaml junk": (_write("config.yaml", b"task: [unclosed\n"),
+                         DAMAGED + "config.yaml cannot be read (ParserError)"),
+    "config.yaml not settings": (_write("config.yaml", b"just words"),
+                                 DAMAGED + "config.yaml is not a mapping of settings"),
+    "config.yaml non-UTF-8": (_write("config.yaml", b"\xff\xfe"),
+                              DAMAGED + "config.yaml cannot be read (UnicodeDecodeError)"),
 }
 
 

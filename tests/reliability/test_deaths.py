@@ -77,7 +77,8 @@ def test_death_reason_without_a_memory_figure(root, machine):
 ENDINGS = {
     "SIGSEGV": ("import ctypes; ctypes.string_at(0)", "failed", CRASH.format("SIGSEGV")),
     "SIGABRT": ("import os; os.abort()", "failed", CRASH.format("SIGABRT")),
-    "exit 3": ("import sys; sys.exit(3)", "failed", "the worker exited with code 3 without recording why; see worker.log"),
+    "exit 3": ("import sys; sys.exit(3)", "failed",
+               "the worker exited with code 3 without recording why; see worker.log"),
     "SIGKILL by the OOM killer": ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "failed",
                                   f"out of memory: the kernel's OOM killer stopped the worker; "
                                   f"it had recorded no memory figure yet; the machine has 16.0 GiB. {HINT}"),

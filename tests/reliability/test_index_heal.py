@@ -40,8 +40,9 @@ def truth(root, ids) -> dict:
         final_path = root / run_id / "final.json"
         final = json.loads(final_path.read_text()) if final_path.exists() else {}
         config = yaml.safe_load((root / run_id / "config.yaml").read_text())
-        out[run_id] = {"status": status["status"], "error": status.get("error"), "best_metric": final.get("best_metric"),
-                       "metric_name": final.get("metric_name"), "task": config["task"], "method": config["method"]}
+        out[run_id] = {"status": status["status"], "error": status.get("error"),
+                       "best_metric": final.get("best_metric"), "metric_name": final.get("metric_name"),
+                       "task": config["task"], "method": config["method"]}
     return out
 
 

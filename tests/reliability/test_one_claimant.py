@@ -1,7 +1,6 @@
 """One claimant per run: a claim has one winner, two schedulers ticking the same queue start a run
 once (and leave each other's runs alone), a CLI run is never claimed or interrupted by a scheduler
 on the same folder, SIGTERM ends a CLI run as aborted, and only one process holds the scheduler lock."""
-import os
 import signal
 import subprocess
 import sys
@@ -32,6 +31,21 @@ def test_a_claim_has_one_winner(root):
     assert sorted(won) == [False] * 7 + [True]
     assert index_rows(root)[run.id]["status"] == "running"
     assert RunStore(root).claim(run.id) is False  # and nobody can claim it again
+
+
+def test_a_claim_in_flight_is_not_undone_by_another_scheduler(root):
+    """Between a scheduler's claim (the index says running) and its write of status.json (still queued),
+    another scheduler must neither put the run back in the queue nor start it a second time."""
+    store = RunStore(root)
+    run = store.create(tiny_config(root))
+    assert store.claim(run.id)  # the first scheduler's claim; its status.json write has not happened yet
+    other = JobManager(RunStore(root), max_concurrent=1)
+    other.tick()
+    assert other._children == {} and not (run.path / "worker.log").exists()
+    assert index_rows(root)[run.id]["status"] == "running" and status_of(root, run.id)["status"] == "queued"
+    # had the claimer died right there, the next app start finds the run queued again
+    RunStore(root, heal=True)
+    assert index_rows(root)[run.id]["status"] == "queued"
 
 
 def test_two_schedulers_start_a_queued_run_once_and_let_it_finish(root):
@@ -76,14 +90,19 @@ def test_two_schedulers_start_a_queued_run_once_and_let_it_finish(root):
     assert stray_entries(root, {bystander.id, run.id}) == []
 
 
+def long_cli_run(root) -> subprocess.Popen:
+    """`python -m core.train` on a tiny run that trains until it is stopped."""
+    return subprocess.Popen([sys.executable, "-m", "core.train", "--task", "sentiment", "--backbone", "tiny-encoder",
+                             "--method", "p-tuning-v2", "--max-steps", "1000000", "--eval-every", "1000000",
+                             "--max-train-examples", "16", "--max-eval-examples", "8", "--batch-size", "8",
+                             "--max-length", "64", "--prompt-length", "4", "--out", str(root), "--quiet"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def test_a_cli_run_is_left_alone_by_a_scheduler_and_sigterm_aborts_it(root):
     bystander = finished_run(RunStore(root))
     before = folder_bytes(bystander.path), index_rows(root)[bystander.id]
-    cli = subprocess.Popen([sys.executable, "-m", "core.train", "--task", "sentiment", "--backbone", "tiny-encoder",
-                            "--method", "p-tuning-v2", "--max-steps", "1000000", "--eval-every", "1000000",
-                            "--max-train-examples", "16", "--max-eval-examples", "8", "--batch-size", "8",
-                            "--max-length", "64", "--prompt-length", "4", "--out", str(root), "--quiet"],
-                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cli = long_cli_run(root)
     try:
         def cli_run():
             ids = [p.name for p in root.iterdir() if p.is_dir() and p.name != bystander.id]
@@ -127,6 +146,25 @@ def test_a_cli_run_is_left_alone_by_a_scheduler_and_sigterm_aborts_it(root):
     assert index_rows(root)[run_id] == row and status_of(root, run_id) == status
     assert (folder_bytes(bystander.path), index_rows(root)[bystander.id]) == before
     assert stray_entries(root, {bystander.id, run_id}) == []
+
+
+def test_sigterm_as_soon_as_the_cli_run_exists_aborts_it(root):
+    """SIGTERM the moment status.json names the CLI's pid (while the run folder is still being written)."""
+    cli = long_cli_run(root)
+    try:
+        run_id = wait_for(lambda: next((p.parent.name for p in root.glob("*/status.json")
+                                        if status_of(root, p.parent.name).get("pid") == cli.pid), None),
+                          timeout=90, every=0.0005, what="the CLI's run folder")
+        cli.send_signal(signal.SIGTERM)
+        out, err = cli.communicate(timeout=60)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+    assert cli.returncode == 130, err[-2000:]
+    assert (status_of(root, run_id)["status"], status_of(root, run_id)["error"]) == ("aborted", "stopped by SIGTERM")
+    assert (index_rows(root)[run_id]["status"], index_rows(root)[run_id]["error"]) == ("aborted", "stopped by SIGTERM")
+    assert stray_entries(root, {run_id}) == []
 
 
 SCHEDULER = textwrap.dedent("""
