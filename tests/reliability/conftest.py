@@ -2,9 +2,13 @@
 and the `slow` marker (slow tests still run by default; `-m "not slow"` skips them)."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from reltools import kill_workers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))  # labtools, shared with the app tests
+from reltools import kill_workers  # noqa: E402
 
 
 def pytest_configure(config):

@@ -8,12 +8,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from contextlib import closing
 from pathlib import Path
 
 from core.config import RunConfig
 from core.runs import RunStore
+from labtools import wait_for  # noqa: F401  (tests/app is on sys.path: see conftest.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 INDEX_FILES = ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm", ".scheduler.lock")
@@ -58,16 +58,6 @@ def status_of(root: Path, run_id: str) -> dict:
         return json.loads((root / run_id / "status.json").read_text())
     except (OSError, ValueError):
         return {}
-
-
-def wait_for(predicate, timeout: float = 60, every: float = 0.1, what: str = "condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
 
 
 def kill_workers(root: Path) -> None:
