@@ -113,13 +113,6 @@ def compare_table(index_rows: list[dict]) -> list[list]:
 
 
 # -- predictions ---------------------------------------------------------------------------
-def family_of(predictions: list[dict]) -> str | None:
-    if not predictions:
-        return None
-    first = predictions[0]
-    return "tagging" if "tokens" in first else "qa" if "context" in first else "classification"
-
-
 def tag_colors(labels) -> dict[str, str]:
     """Entity type -> colour, stable for a label set (B-PER and I-PER share PER's colour)."""
     kinds = sorted({label.split("-", 1)[-1] for label in labels if label and label != "O"})

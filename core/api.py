@@ -1,7 +1,7 @@
-"""The public API of core: everything the web lab (app/) needs, and nothing it must not do.
+"""The public API of core: everything the web lab (app/) does, reachable from the CLI and tests too.
 
-The UI never imports torch or trains in its own process: it submits configs to the job
-manager, reads run folders through the run store, and asks for previews and predictions.
+The UI never imports torch or trains in its own process: it submits configs to the job manager,
+reads run folders through the run store, and asks for catalogs, previews and predictions.
 """
 from __future__ import annotations
 
@@ -10,24 +10,39 @@ import functools
 import yaml
 
 from core.backbones import BackboneError, list_backbones
-from core.config import ConfigError, RunConfig, resolve
-from core.data import DataError, list_presets, load_task
+from core.config import PRECISIONS, PROMPT_ENCODERS, PROMPT_INITS, ConfigError, RunConfig, resolve
+from core.data import DataError, load_task
+from core.data.presets import preset_metas
 from core.guard import check_visitor_config
-from core.jobs import JobManager
+from core.jobs import JobManager, resolved
 from core.methods import METHODS, MethodError, check_fits
 from core.runs import ACTIVE, STATUSES, NoSuchRun, Run, RunStore
+from core.tasks import all_families
 from core.tasks.cloze import TemplateError
 
 USER_ERRORS = (ConfigError, DataError, MethodError, BackboneError, TemplateError)
+# what a fine-tuning baseline copies from the run it is compared with: same data, budget and inputs
+BASELINE_FIELDS = ("task", "family", "backbone", "max_train_examples", "max_eval_examples", "max_steps", "batch_size",
+                   "max_length", "seed", "precision", "out")
 
 
+@functools.lru_cache(maxsize=1)
 def catalog() -> dict:
-    """Names and one-line descriptions of tasks, backbones and methods (with their task families)."""
-    return {"tasks": list_presets(), "backbones": list_backbones(),
-            "methods": {name: {"summary": spec.summary, "families": list(spec.families),
-                               "uses_prompt_length": spec.uses_prompt_length,
-                               "reparameterize": spec.default_reparameterize}
-                        for name, spec in METHODS.items()}}
+    """Everything a picker needs, without loading any data or model:
+    tasks (name -> description), task_families (preset -> family), families (name -> view, cloze),
+    backbones (name -> description), methods (name -> summary, families, knobs),
+    defaults (RunConfig's own defaults) and choices (the allowed values of its choice fields)."""
+    metas = preset_metas()
+    return {"tasks": {name: meta.get("description", "") for name, meta in metas.items()},
+            "task_families": {name: meta["family"] for name, meta in metas.items()},
+            "families": {f.name: {"view": f.view, "cloze": f.cloze, "main_metric": f.main_metric}
+                         for f in all_families()},
+            "backbones": list_backbones(),
+            "methods": {name: {"summary": spec.summary, "families": list(spec.families), "knobs": list(spec.knobs)}
+                        for name, spec in METHODS.items()},
+            "defaults": RunConfig().to_dict(),
+            "choices": {"precision": list(PRECISIONS), "prompt_encoder": list(PROMPT_ENCODERS),
+                        "prompt_init": list(PROMPT_INITS)}}
 
 
 @functools.lru_cache(maxsize=64)
@@ -38,7 +53,7 @@ def _preview(config_yaml: str) -> dict:
 
 
 def preview(config: RunConfig) -> dict:
-    """Trainable share, the resolved config and the equivalent CLI/YAML, before launching.
+    """Trainable share, step budget, the resolved config and the equivalent CLI/YAML, before launching.
     Cached by the config's YAML (RunConfig is a mutable dataclass, so not hashable).
     Raises one of USER_ERRORS with a message for the user when the config cannot run."""
     return _preview(config.to_yaml())
@@ -60,19 +75,33 @@ def score_templates(task: str, backbone: str, templates: list[dict] | None = Non
     return score(task, backbone, templates, max_examples)
 
 
+def classroom_prompt_run(jobs: JobManager, task: str, backbone: str, steps: int, max_examples: int,
+                         owner: str | None = None) -> str:
+    """Queue the classroom's continuous-prompt (P-tuning) run beside its templates. -> run id."""
+    from core.classroom import prompt_run_config
+    return jobs.submit(prompt_run_config(task, backbone, steps, max_examples, str(jobs.store.root)), owner=owner)
+
+
+def fine_tuning_baseline(jobs: JobManager, run_id: str, owner: str | None = None,
+                         visible=lambda row: True) -> tuple[str, bool]:
+    """The fine-tuning run to compare run `run_id` with: the newest active or finished fine-tuning run
+    on its task and backbone that `visible(row)` allows, else a new one queued for `owner` with the
+    same data, budget and inputs. -> (its run id, whether it was started now)."""
+    source = jobs.store.row(run_id)
+    existing = [row for row in jobs.store.list(task=source["task"], backbone=source["backbone"], method="fine-tuning")
+                if row["status"] in (*ACTIVE, "finished") and visible(row)]
+    if existing:
+        return existing[0]["id"], False
+    config = jobs.store.get(run_id).config()
+    shared = {k: config[k] for k in BASELINE_FIELDS if config.get(k) is not None}
+    return jobs.submit(RunConfig(**{**shared, "method": "fine-tuning"}), owner=owner), True
+
+
 def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[int]]:
     from core.tasks.classification import confusion_matrix as confusion
     return confusion([p["gold"] for p in predictions], [p["predicted"] for p in predictions], labels)
 
 
 __all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
-           "check_fits", "check_visitor_config", "confusion_matrix", "predict_text", "preview", "resolve", "score_templates", "task_info"]
-
-
-preview_form = preview  # the name the web lab's form uses
-
-
-def form_choices() -> dict[str, list[str]]:
-    """Allowed values of RunConfig's choice fields, for the web lab's pickers."""
-    from core.config import PRECISIONS, PROMPT_ENCODERS, PROMPT_INITS
-    return {"precision": list(PRECISIONS), "prompt_encoder": list(PROMPT_ENCODERS), "prompt_init": list(PROMPT_INITS)}
+           "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline",
+           "predict_text", "preview", "resolve", "resolved", "score_templates", "task_info"]

@@ -1,33 +1,57 @@
 """Classroom: score every hand-written template of a classification preset zero-shot, side by
-side, on one loaded backbone, so one changed word's effect on accuracy is visible."""
+side, on one loaded backbone, so one changed word's effect on accuracy is visible; then the
+continuous prompt (P-tuning) run that the classroom shows beside them.
+
+Scores are cached per (task, backbone, template, examples) for the life of the process, so every
+visitor of a shared lab reuses them.
+"""
 from __future__ import annotations
 
-from accelerate import Accelerator
+import dataclasses
+import json
+import threading
 
 from core.backbones import load_backbone
-from core.config import RunConfig, resolve
+from core.config import RunConfig
 from core.data import load_task
 from core.methods import build_model
+from core.setup import Setup, checked_config, evaluate
 from core.tasks import family_of
-from core.train import Setup, evaluate
+
+PTUNING_BATCH = 8
+_SCORES: dict[tuple, dict] = {}
+_SCORES_LOCK = threading.Lock()
 
 
 def score_templates(task_name: str, backbone_name: str, templates: list[dict] | None = None,
                     max_examples: int | None = 200) -> list[dict]:
-    """-> [{name, template, verbalizer, accuracy, macro_f1}] for each template (default: the preset's)."""
+    """-> [{name, template, verbalizer, accuracy, macro_f1}] for each template (default: the preset's).
+    Templates scored before (by anyone) come from the cache; the others share one loaded backbone."""
     task = load_task(task_name)
-    if task.family != "classification":
-        raise ValueError(f"'{task_name}' is a {task.family} task; hand-written templates need classification")
+    if not family_of(task).cloze:
+        raise ValueError(f"'{task_name}' is a {task.family} task; hand-written templates score label words, "
+                         "which it has none of")
     templates = templates or task.templates
-    backbone = load_backbone(backbone_name)
-    dev = task.dev[:max_examples] if max_examples else task.dev
-    results = []
-    for entry in templates:
-        task.templates = [entry]
-        config = resolve(RunConfig(task=task_name, backbone=backbone_name, method="manual-prompt", epochs=0,
-                                   template=0), task.defaults)
-        s = Setup(config, task, family_of(task), backbone, build_model(config, backbone, task))
-        metrics, _ = evaluate(s, Accelerator(), dev, s.encode(dev))
-        results.append({"name": entry.get("name", entry["template"]), "template": entry["template"],
-                        "verbalizer": entry["verbalizer"], **metrics})
-    return results
+    keys = [(task_name, backbone_name, json.dumps(t, sort_keys=True), max_examples) for t in templates]
+    missing = [(key, t) for key, t in zip(keys, templates) if key not in _SCORES]
+    if missing:
+        backbone = load_backbone(backbone_name)
+        dev = task.dev[:max_examples] if max_examples else task.dev
+        for key, entry in missing:
+            one = dataclasses.replace(task, templates=[entry])  # a copy: the task itself is left as it is
+            config = checked_config(RunConfig(task=task_name, backbone=backbone_name, method="manual-prompt",
+                                              epochs=0, template=0), one)
+            s = Setup(config, one, family_of(one), backbone, build_model(config, backbone, one))
+            metrics, _ = evaluate(s, dev, s.encode(dev))
+            with _SCORES_LOCK:
+                _SCORES[key] = {"name": entry.get("name", entry["template"]), "template": entry["template"],
+                                "verbalizer": entry["verbalizer"], **metrics}
+    return [dict(_SCORES[key]) for key in keys]
+
+
+def prompt_run_config(task: str, backbone: str, steps: int, max_examples: int, out: str) -> RunConfig:
+    """The classroom's continuous-prompt run: P-tuning on the same task, backbone and dev examples
+    as the templates, evaluated about ten times."""
+    return RunConfig(task=task, backbone=backbone, method="p-tuning", max_steps=int(steps),
+                     max_eval_examples=int(max_examples), batch_size=PTUNING_BATCH,
+                     eval_every=max(1, int(steps) // 10), out=out)

@@ -7,6 +7,7 @@ repeats the run. Fields left as None take the task preset's default for the meth
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import numbers
 import os
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from core.tasks import FAMILIES
 
 MAX_PROMPT_LENGTH = 512
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
@@ -124,7 +127,8 @@ class RunConfig:
     precision: str = _help("auto (bf16 on a GPU that has it, else fp32), fp32, bf16 or fp16", "auto")
     max_train_examples: int | None = _help("use only the first N training examples")
     max_eval_examples: int | None = _help("use only the first N dev examples")
-    family: str | None = _help("task family for a user file (classification, tagging, qa); inferred if None")
+    family: str | None = _help("task family for a user file (see core/tasks: classification, tagging, qa, ...); "
+                               "inferred from the file if None")
     out: str = _help("folder that holds run folders", "runs")
 
     def __post_init__(self):
@@ -156,8 +160,8 @@ class RunConfig:
         else:
             self.template = check_number("template", self.template, False, True, lambda v: v >= 0, what)
         need(self.precision in PRECISIONS, f"precision must be one of {PRECISIONS}, got {self.precision!r}")
-        need(self.family in (None, "classification", "tagging", "qa"),
-             f"family must be classification, tagging or qa, got {self.family!r}")
+        need(self.family is None or self.family in FAMILIES,
+             f"family must be one of {', '.join(FAMILIES)}, got {self.family!r}")
         need(isinstance(self.out, str) and self.out.strip() != "",
              f"out must be the name of a folder for run folders, got {self.out!r}")
         if isinstance(self.init_from, str):
@@ -213,15 +217,22 @@ class RunConfig:
         return " ".join(parts)
 
 
-FALLBACKS = {"prompt_length": 16, "max_length": 128, "dropout": 0.1, "lr": 1e-3, "epochs": 3, "batch_size": 16}
 METHOD_DEFAULTS = Path(__file__).resolve().parent.parent / "presets" / "methods.yaml"
 
 
+@functools.lru_cache(maxsize=1)
+def method_defaults() -> dict[str, dict]:
+    """presets/methods.yaml: method -> default hyperparameters, and `all` for every method."""
+    return yaml.safe_load(METHOD_DEFAULTS.read_text())
+
+
 def resolve(config: RunConfig, task_defaults: dict[str, dict]) -> RunConfig:
-    """Fill every None field: the run's value, else the task preset's for this method, else the
-    task preset's `all`, else presets/methods.yaml, else FALLBACKS."""
-    method_defaults = yaml.safe_load(METHOD_DEFAULTS.read_text()).get(config.method, {})
-    layers = [task_defaults.get(config.method, {}), task_defaults.get("all", {}), method_defaults, FALLBACKS]
+    """Fill every None field, the first found of: the run's value, the task preset's for this method,
+    the task preset's `all`, presets/methods.yaml's for this method, presets/methods.yaml's `all`.
+    (The dataclass gives the rest: its defaults are the schema's, not tuned values.)"""
+    methods = method_defaults()
+    layers = [task_defaults.get(config.method, {}), task_defaults.get("all", {}), methods.get(config.method, {}),
+              methods.get("all", {})]
     filled = {}
     for f in dataclasses.fields(config):
         if getattr(config, f.name) is None:

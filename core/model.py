@@ -17,11 +17,14 @@ from torch import nn
 
 class PromptModel(nn.Module):
     def __init__(self, backbone, head: nn.Module, input_prompt: nn.Module | None = None,
-                 token_prompt: nn.Module | None = None, deep_prompt: nn.Module | None = None):
+                 token_prompt: nn.Module | None = None, deep_prompt: nn.Module | None = None, cloze=None):
+        """cloze: the template + verbalizer the inputs are written into (hand-written prompts,
+        P-tuning, BitFit's null prompt), or None for plain inputs read by a task head."""
         super().__init__()
         self.backbone = backbone.model  # registered: its parameters are part of this model
         self.kind = backbone.kind
         self.head, self.input_prompt, self.token_prompt, self.deep_prompt = head, input_prompt, token_prompt, deep_prompt
+        self.cloze = cloze
         self._body_args = set(inspect.signature(backbone.body.forward).parameters)
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -50,8 +53,10 @@ class PromptModel(nn.Module):
         return self.head(hidden, batch)
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:
-        """Only what training changed: the prompt, the head, the trained backbone parts."""
-        return {name: p.detach().cpu().contiguous() for name, p in self.named_parameters() if p.requires_grad}
+        """Only what training changed (the prompt, the head, the trained backbone parts), as copies:
+        on CPU `.cpu()` would share the live weights, and a kept 'best' state would keep changing."""
+        return {name: p.detach().cpu().clone().contiguous() for name, p in self.named_parameters()
+                if p.requires_grad}
 
     def load_trainable(self, state: dict[str, torch.Tensor]) -> None:
         own = dict(self.named_parameters())

@@ -35,7 +35,7 @@ ACTIVE = ("queued", "running")
 COLUMNS = {"id": "TEXT PRIMARY KEY", "created": "REAL", "task": "TEXT", "backbone": "TEXT", "method": "TEXT",
            "status": "TEXT", "error": "TEXT", "trainable": "INTEGER", "total": "INTEGER", "share": "TEXT",
            "metric_name": "TEXT", "best_metric": "REAL", "wall_time": "REAL", "peak_memory_mb": "REAL",
-           "step": "INTEGER", "total_steps": "INTEGER", "owner": "TEXT"}
+           "step": "INTEGER", "total_steps": "INTEGER", "owner": "TEXT", "family": "TEXT"}
 FINAL_COLUMNS = ("trainable", "total", "share", "metric_name", "best_metric", "wall_time", "peak_memory_mb")
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")  # what `create` makes: no dots, no slashes
 EXPORTED = ("config.yaml", "trained.safetensors", "predictions.json", "final.json", "metrics.jsonl")
@@ -177,6 +177,61 @@ class Run:
         return self.path / "trained.safetensors"
 
 
+def _preset_family(config: dict) -> str | None:
+    """The family of a run made before runs recorded theirs: its preset's, if it used one."""
+    task = config.get("task")
+    if not isinstance(task, str):
+        return None
+    from core.data.presets import is_preset, read_meta  # the store stays importable without the data layer
+    try:
+        return read_meta(task).get("family") if is_preset(task) else None
+    except ValueError:
+        return None
+
+
+class Recorder:
+    """Where a training loop reports. This one keeps nothing (a library call); RunRecorder writes a run
+    folder; experiment trackers are more recorders."""
+
+    def start(self, config, family: str, total_steps: int, share: str, warning: str | None) -> None:
+        pass
+
+    def log(self, row: dict, total_steps: int) -> None:
+        """One metrics row: every step has step/loss/lr/elapsed/peak_memory_mb, checkpoints dev_* too."""
+
+    def finish(self, final: dict, weights: dict | None, predictions: list | None) -> None:
+        """The final metrics, the best checkpoint's trained parameters and its dev predictions (None
+        when no checkpoint was kept); final["diverged"] is set when the loss stopped being finite."""
+
+
+class RunRecorder(Recorder):
+    """The run folder's one writer while a run trains (the scheduler and the worker write only
+    how a run starts and how it dies)."""
+
+    def __init__(self, run: Run):
+        self.run = run
+
+    def start(self, config, family, total_steps, share, warning):
+        self.run.set_status("running", step=0, total_steps=total_steps, started=time.time(), share=share,
+                            warning=warning, family=family)
+        self.run.store.update_index(self.run.id, family=family, share=share, wait=0.5)
+
+    def log(self, row, total_steps):
+        self.run.log_metrics(row)
+        if any(key.startswith("dev_") for key in row):  # progress at checkpoints, as the curves grow
+            self.run.set_status("running", step=row["step"], total_steps=total_steps)
+
+    def finish(self, final, weights, predictions):
+        from safetensors.torch import save_file  # only the worker and the CLI write weights
+        if weights is not None:
+            save_file(weights, str(self.run.weights))
+        if predictions is not None:
+            self.run.write_predictions(predictions)
+        self.run.write_final(final)
+        if "diverged" not in final:
+            self.run.set_status("finished", step=final["steps"])
+
+
 class RunStore:
     def __init__(self, root: str | Path | None = None, heal: bool = False):
         """heal=True (the app at start-up): rebuild the index from the folders if it is missing, corrupt
@@ -270,8 +325,9 @@ class RunStore:
             created = status.get("created") or run.path.stat().st_mtime
         except OSError:
             created = time.time()
+        family = final.get("family") or status.get("family") or config.get("family") or _preset_family(config)
         row = {"id": run_id, "created": created, "task": config.get("task"), "backbone": config.get("backbone"),
-               "method": config.get("method"), "status": status.get("status"), "error": status.get("error"),
+               "method": config.get("method"), "family": family, "status": status.get("status"), "error": status.get("error"),
                "step": status.get("step"), "total_steps": status.get("total_steps"), "share": status.get("share"),
                "owner": run.owner(), **{k: final.get(k) for k in FINAL_COLUMNS if final.get(k) is not None}}
         if damage:
@@ -322,7 +378,8 @@ class RunStore:
         created = time.time()
         _write_json(run.path / "status.json", {"status": status, "created": created, "updated": created, **info})
         self._insert({"id": run_id, "created": created, "task": config.task, "backbone": config.backbone,
-                      "method": config.method, "status": status, "owner": owner})
+                      "method": config.method, "family": config.family or _preset_family(config.to_dict()),
+                      "status": status, "owner": owner})
         return run
 
     def row(self, run_id) -> dict:

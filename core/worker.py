@@ -89,8 +89,9 @@ def main(run_path: str) -> int:
     signal.signal(signal.SIGINT, stopped)
     run.set_status("running", pid=os.getpid(), pid_start=process_start(os.getpid()), runner="worker")
     try:
+        from core.runs import RunRecorder
         from core.train import train  # heavy imports after the status is written
-        train(RunConfig.from_yaml(path / "config.yaml"), run, show_progress=False)
+        train(RunConfig.from_yaml(path / "config.yaml"), RunRecorder(run), show_progress=False)
     except Exception as error:  # noqa: BLE001 - every failure must reach the run list
         traceback.print_exc()
         run.set_status("failed", error=reason(error))

@@ -8,7 +8,6 @@ template); the P-tuning run is an ordinary background run evaluated on the same 
 from __future__ import annotations
 
 import json
-import threading
 
 import gradio as gr
 
@@ -17,49 +16,34 @@ from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from core.api import ACTIVE, RunConfig, catalog, check_visitor_config, score_templates, task_info
+from core.api import ACTIVE, catalog, check_visitor_config, classroom_prompt_run, score_templates, task_info
+from core.classroom import prompt_run_config
 
-DEFAULT_EXAMPLES, DEFAULT_STEPS, PTUNING_BATCH = 100, 150, 8
+DEFAULT_EXAMPLES, DEFAULT_STEPS = 100, 150
 TICK_SECONDS = 3.0
 
 
 # -- handlers ------------------------------------------------------------------------------------
-def classification_presets() -> list[str]:
-    names = []
-    for name in catalog()["tasks"]:
-        try:
-            if task_info(name)["family"] == "classification":
-                names.append(name)
-        except INPUT_ERRORS:
-            continue
-    return names
-
-
-_SCORES: dict[tuple, dict] = {}  # (task, backbone, template json, max_examples) -> score, shared by sessions
-_SCORES_LOCK = threading.Lock()
+def classroom_presets() -> list[str]:
+    """Presets whose family scores label words (hand-written templates): from the catalog, no data read."""
+    cat = catalog()
+    return [name for name, family in cat["task_families"].items() if cat["families"][family]["cloze"]]
 
 
 def score_entries(task: str, backbone: str, entries: list[dict], max_examples: int) -> list[dict]:
-    """Zero-shot scores; templates scored before (by any session) come from the cache, the others
-    are scored together in one call, so the backbone loads once. Scoring runs in the web process,
-    so only on a backbone this lab offers, never on a name a visitor typed."""
+    """Zero-shot scores (cached by core for every visitor). Scoring runs in the web process, so only on
+    a backbone this lab offers, never on a name a visitor typed."""
     lab = lab_state.current()
     if backbone not in lab.in_process_backbones():
         raise ValueError(S.NOT_IN_PROCESS.format(backbone=backbone, offered=", ".join(sorted(lab.in_process_backbones()))))
-    keys = [(task, backbone, json.dumps(e, sort_keys=True), int(max_examples)) for e in entries]
-    missing = [(key, entry) for key, entry in zip(keys, entries) if key not in _SCORES]
-    if missing:
-        scores = score_templates(task, backbone, [entry for _, entry in missing], int(max_examples))
-        with _SCORES_LOCK:
-            _SCORES.update({key: score for (key, _), score in zip(missing, scores)})
-    return [dict(_SCORES[key]) for key in keys]
+    return score_templates(task, backbone, entries, int(max_examples))
 
 
 def score_all(task: str, backbone: str, max_examples: int) -> list[dict]:
     """-> [{name, template, verbalizer, accuracy, macro_f1, kind, source}] in the preset's order
     (one-word variants are written next to each other there)."""
     info = task_info(task)
-    if info["family"] != "classification":
+    if task not in classroom_presets():
         raise ValueError(S.NOT_CLASSIFICATION.format(task=task, family=info["family"]))
     entries = [{"name": t.get("name", t["template"]), "template": t["template"], "verbalizer": t["verbalizer"]}
                for t in info["templates"]]
@@ -142,14 +126,12 @@ def chart(task: str, backbone: str, results: list[dict] | None, owner: str | Non
 
 def train_prompt(task: str, backbone: str, steps: int, max_examples: int, owner: str | None = None) -> str:
     """Queue P-tuning (for `owner`) on the same task, backbone and dev examples. -> message."""
-    config = RunConfig(task=task, backbone=backbone, method="p-tuning", max_steps=int(steps),
-                       max_eval_examples=int(max_examples), batch_size=PTUNING_BATCH,
-                       eval_every=max(1, int(steps) // 10), out=lab_state.current().out())
     lab = lab_state.current()
     if lab.shared and owner is None:
         raise ValueError(S.NO_VISITOR)
-    check_visitor_config(config, lab.root, (lab.uploads,), lab.allow_local_paths)
-    run_id = lab.jobs.submit(config, owner=owner)
+    check_visitor_config(prompt_run_config(task, backbone, steps, max_examples, lab.out()), lab.root, (lab.uploads,),
+                         lab.allow_local_paths)
+    run_id = classroom_prompt_run(lab.jobs, task, backbone, steps, max_examples, owner)
     return info_box(S.PROMPT_STARTED.format(run=run_id))
 
 
@@ -172,7 +154,7 @@ def template_choices(task: str) -> list[tuple[str, int]]:
 # -- Gradio wiring -----------------------------------------------------------------------------
 def build() -> dict[str, gr.components.Component]:
     lab = lab_state.current()
-    presets = classification_presets()
+    presets = classroom_presets()
     task0 = "sentiment" if "sentiment" in presets else (presets[0] if presets else None)
     backbones = list(lab.backbones())
     if lab.classroom_backbone not in backbones:  # e.g. a hub id on a Space

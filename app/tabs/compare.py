@@ -11,12 +11,9 @@ from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import compare_table, main_metric, run_choice, task_label
-from core.api import ACTIVE, RunConfig
+from core.api import fine_tuning_baseline
 
 TICK_SECONDS = 3.0
-# what a baseline copies from the run it is compared with: same data, budget and inputs
-SHARED_FIELDS = ("task", "family", "backbone", "max_train_examples", "max_eval_examples", "max_steps", "batch_size",
-                 "max_length", "seed", "precision", "out")
 
 
 # -- handlers ------------------------------------------------------------------------------------
@@ -62,20 +59,16 @@ def baseline(run_ids: list[str] | None, owner: str | None = None) -> tuple[str, 
     if not prompt_runs:
         return error_box(S.BASELINE_IS_FT.format(run=run_ids[0])), run_ids
     source = prompt_runs[0]
-    existing = [r for r in lab.runs(owner, task=source["task"], backbone=source["backbone"], method="fine-tuning")
-                if r["status"] in (*ACTIVE, "finished")]
     names = dict(task=task_label(source["task"]), backbone=source["backbone"])
-    if existing:
-        found = existing[0]
-        chosen = run_ids if found["id"] in run_ids else [*run_ids, found["id"]]
-        return info_box(S.BASELINE_EXISTS.format(run=found["id"], status=found["status"], **names)), chosen
     try:
-        config = lab.store.get(source["id"]).config()
-        shared = {k: config[k] for k in SHARED_FIELDS if config.get(k) is not None}
-        run_id = lab.jobs.submit(RunConfig(**{**shared, "method": "fine-tuning"}), owner=owner)
+        run_id, started = fine_tuning_baseline(lab.jobs, source["id"], owner, lambda row: lab.may_see(row, owner))
     except INPUT_ERRORS as error:
         return error_box(message_of(error)), run_ids
-    return info_box(S.BASELINE_STARTED.format(run=run_id, **names)), [*run_ids, run_id]
+    chosen = run_ids if run_id in run_ids else [*run_ids, run_id]
+    if started:
+        return info_box(S.BASELINE_STARTED.format(run=run_id, **names)), chosen
+    status = lab.store.row(run_id)["status"]
+    return info_box(S.BASELINE_EXISTS.format(run=run_id, status=status, **names)), chosen
 
 
 # -- Gradio wiring -----------------------------------------------------------------------------

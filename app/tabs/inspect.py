@@ -1,9 +1,10 @@
 """Inspect tab: a finished run's dev predictions in the form its task family reads best, and a box
-to type new input for the trained model.
+to type new input for the trained model. The run's family (recorded by the run) names its view:
 
-  classification  confusion matrix + per-example probabilities
-  tagging         a sentence's tokens coloured by predicted tag beside the gold tags, errors marked
-  qa              the passage with the predicted answer span (and gold) highlighted, its score
+  classes  confusion matrix + per-example probabilities (classification)
+  tags     a sentence's tokens coloured by predicted tag beside the gold tags, errors marked (tagging)
+  spans    the passage with the predicted answer span (and gold) highlighted, its score (qa)
+  other    the predictions as they are (a family without a view of its own yet)
 
 Predictions come from the run's predictions.json (written by the worker); typed input goes
 through core.api.predict_text, a short inference on the run's saved parameters.
@@ -17,11 +18,18 @@ from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, message_of
-from app.render import (QA_COLORS, family_of, is_correct, number, pick_examples, qa_segments, run_choice,
+from app.render import (QA_COLORS, is_correct, number, pick_examples, qa_segments, run_choice,
                         tag_colors, tag_table_html, tag_values, task_label)
-from core.api import confusion_matrix, predict_text
+from core.api import catalog, confusion_matrix, predict_text
 
-FAMILIES = ("classification", "tagging", "qa")
+
+
+RAW_ROWS = 50  # predictions shown as they are, for a family without a view of its own
+
+
+def view_of(family: str | None) -> str | None:
+    """How predictions of this family are shown: its `view` in the catalog (None: a plain table)."""
+    return catalog()["families"].get(family or "", {}).get("view")
 
 
 # -- handlers ------------------------------------------------------------------------------------
@@ -38,12 +46,11 @@ def _predictions(run_id: str, owner: str | None) -> list[dict]:
     return predictions
 
 
-def labels_of(predictions: list[dict]) -> list[str]:
+def labels_of(predictions: list[dict], view: str | None) -> list[str]:
     """The label set in the task's order: classification rows carry every label's probability."""
-    family = family_of(predictions)
-    if family == "classification":
+    if view == "classes":
         return list(predictions[0]["probabilities"])
-    if family == "tagging":
+    if view == "tags":
         return sorted({tag for row in predictions for tag in (row.get("gold") or []) + row["predicted"]})
     return []
 
@@ -61,10 +68,10 @@ def qa_rows(predictions: list[dict], only_errors: bool) -> list[list]:
 
 
 def load_run(run_id: str | None, only_errors: bool = False, owner: str | None = None) -> dict:
-    """-> {"family", "summary", "figure", "table", "examples", "colors", "error", "second"} for the run's dev
-    predictions ("second": the typed input needs a second box, for a question or a sentence pair)."""
-    out = {"family": None, "summary": "", "figure": None, "table": [], "examples": [], "colors": {}, "error": "",
-           "second": False}
+    """-> {"view", "summary", "figure", "table", "raw", "examples", "colors", "error", "second"} for the run's
+    dev predictions ("second": the typed input needs a second box, for a question or a sentence pair)."""
+    out = {"view": None, "summary": "", "figure": None, "table": [], "raw": None, "examples": [], "colors": {},
+           "error": "", "second": False}
     if not run_id:
         return out
     lab = lab_state.current()
@@ -77,21 +84,23 @@ def load_run(run_id: str | None, only_errors: bool = False, owner: str | None = 
     if not predictions:
         out["error"] = error_box(S.NO_PREDICTIONS)
         return out
-    family = out["family"] = family_of(predictions)
-    out["second"] = family == "qa" or any(p.get("text_b") for p in predictions)  # a question or a sentence pair
+    view = out["view"] = view_of(row.get("family"))
+    out["second"] = view == "spans" or any(p.get("text_b") for p in predictions)  # a question or a sentence pair
     wrong = sum(1 for p in predictions if is_correct(p) is False)
     out["summary"] = S.SUMMARY.format(task=task_label(row.get("task")), backbone=row.get("backbone"),
                                       method=row.get("method"), metric=row.get("metric_name") or "metric",
                                       best=number(row.get("best_metric")), share=row.get("share") or "",
                                       n=len(predictions), wrong=wrong)
-    labels = labels_of(predictions)
-    if family == "classification":
+    labels = labels_of(predictions, view)
+    if view == "classes":
         out["figure"] = plots.confusion(confusion_matrix(predictions, labels), labels)
         out["table"] = class_rows(predictions, only_errors)
-    elif family == "qa":
+    elif view == "spans":
         out["table"] = qa_rows(predictions, only_errors)
-    out["examples"] = pick_examples(predictions, only_errors) if family != "classification" else []
-    out["colors"] = tag_colors(labels) if family == "tagging" else QA_COLORS
+    elif view != "tags":
+        out["raw"] = predictions[:RAW_ROWS]
+    out["examples"] = pick_examples(predictions, only_errors) if view in ("tags", "spans") else []
+    out["colors"] = tag_colors(labels) if view == "tags" else QA_COLORS
     return out
 
 
@@ -103,12 +112,13 @@ def show_example(run_id: str | None, index: int | None, owner: str | None = None
     try:
         predictions = _predictions(run_id, owner)
         row = predictions[int(index)]
+        view = view_of(lab_state.current().row(run_id, owner).get("family"))
     except (*INPUT_ERRORS, IndexError):
         return out
-    if family_of(predictions) == "tagging":
+    if view == "tags":
         out["predicted"], out["gold"] = tag_values(row)
-        out["table"] = tag_table_html(row, tag_colors(labels_of(predictions)))
-    elif family_of(predictions) == "qa":
+        out["table"] = tag_table_html(row, tag_colors(labels_of(predictions, view)))
+    elif view == "spans":
         out["passage"] = qa_segments(row)
         out["detail"] = S.QA_DETAIL.format(question=row["question"], predicted=row["predicted"] or S.NO_ANSWER,
                                            score=number(row["score"]), gold=" | ".join(row["gold"]) or S.NO_ANSWER,
@@ -117,30 +127,32 @@ def show_example(run_id: str | None, index: int | None, owner: str | None = None
 
 
 def predict(run_id: str | None, text: str, second: str = "", owner: str | None = None) -> dict:
-    """Typed input -> {"family", "label" (probabilities), "highlight", "answer", "error"}. The model runs
+    """Typed input -> {"view", "label" (probabilities), "highlight", "answer", "raw", "error"}. The model runs
     in the web process, so only for runs on a backbone this lab offers (never a name a visitor typed)."""
-    out = {"family": None, "label": None, "highlight": None, "answer": "", "error": ""}
+    out = {"view": None, "label": None, "highlight": None, "answer": "", "raw": None, "error": ""}
     if not run_id:
         out["error"] = error_box(S.PICK_RUN)
         return out
     lab = lab_state.current()
     try:
-        run = lab.run(run_id, owner)
-        backbone = lab.row(run_id, owner).get("backbone")
+        run, row = lab.run(run_id, owner), lab.row(run_id, owner)
+        backbone = row.get("backbone")
         if backbone not in lab.in_process_backbones():
             raise ValueError(S.NOT_IN_PROCESS.format(backbone=backbone, offered=", ".join(sorted(lab.in_process_backbones()))))
         result = predict_text(str(run.path), text, second or "")
     except INPUT_ERRORS as error:
         out["error"] = error_box(message_of(error))
         return out
-    family = out["family"] = family_of([result])
-    if family == "classification":
+    view = out["view"] = view_of(row.get("family"))
+    if view == "classes":
         out["label"] = result["probabilities"]
-    elif family == "tagging":
+    elif view == "tags":
         out["highlight"] = {"text": result["text"], "entities": result["entities"]}
-    else:
+    elif view == "spans":
         out["highlight"] = qa_segments(result)
         out["answer"] = S.ANSWER.format(answer=result["predicted"] or S.NO_ANSWER, score=number(result["score"]))
+    else:
+        out["raw"] = result
     return out
 
 
@@ -171,38 +183,40 @@ def build() -> dict[str, gr.components.Component]:
                                               elem_id="inspect-passage")
             c["qa_table"] = gr.Dataframe(headers=S.QA_COLUMNS, interactive=False, wrap=True, max_height=360,
                                          column_widths=["5%", "40%", "22%", "8%", "18%", "7%"])
+    c["raw"] = gr.JSON(label=S.RAW_PREDICTIONS, visible=False)
     with gr.Accordion(S.TRY_IT, open=True):
         with gr.Row():
             c["text"] = gr.Textbox(label=S.TRY_TEXT, lines=2, scale=3)
-            c["second"] = gr.Textbox(label=S.TRY_SECOND["classification"], lines=2, scale=2)
+            c["second"] = gr.Textbox(label=S.TRY_SECOND["classes"], lines=2, scale=2)
         c["predict"] = gr.Button(S.PREDICT)
         c["try_error"] = gr.Markdown()
         c["label"] = gr.Label(label=S.PREDICTION, visible=False)
         c["highlight"] = gr.HighlightedText(label=S.PREDICTION, show_legend=True, visible=False)
         c["answer"] = gr.Markdown()
+        c["raw_prediction"] = gr.JSON(label=S.PREDICTION, visible=False)
     c["error"] = gr.Markdown()
 
     example_outputs = [c["pred_tags"], c["gold_tags"], c["tag_table"], c["passage"], c["qa_detail"]]
     load_outputs = [c["summary"], c["error"], c["classification"], c["examples_group"], c["tagging"], c["qa"],
                     c["confusion"], c["class_table"], c["qa_table"], c["example"], c["text"], c["second"],
-                    c["highlight"], *example_outputs]
+                    c["highlight"], *example_outputs, c["raw"]]
 
     def on_load(run_id, only_errors, request: gr.Request):
         owner = visitors.owner(request)
         view = load_run(run_id, only_errors, owner)
-        family, colors = view["family"], view["colors"]
+        kind, colors = view["view"], view["colors"]
         first = view["examples"][0][1] if view["examples"] else None
         example = show_example(run_id, first, owner)
-        return [view["summary"], view["error"], gr.update(visible=family == "classification"),
-                gr.update(visible=family in ("tagging", "qa")), gr.update(visible=family == "tagging"),
-                gr.update(visible=family == "qa"), view["figure"], view["table"] if family == "classification" else [],
-                view["table"] if family == "qa" else [], gr.update(choices=view["examples"], value=first),
-                gr.update(label=S.TRY_TEXT_LABEL.get(family, S.TRY_TEXT)),
-                gr.update(visible=view["second"], label=S.TRY_SECOND.get(family, "")),
+        return [view["summary"], view["error"], gr.update(visible=kind == "classes"),
+                gr.update(visible=kind in ("tags", "spans")), gr.update(visible=kind == "tags"),
+                gr.update(visible=kind == "spans"), view["figure"], view["table"] if kind == "classes" else [],
+                view["table"] if kind == "spans" else [], gr.update(choices=view["examples"], value=first),
+                gr.update(label=S.TRY_TEXT_LABEL.get(kind, S.TRY_TEXT)),
+                gr.update(visible=view["second"], label=S.TRY_SECOND.get(kind, "")),
                 gr.update(color_map=colors, value=None),
                 gr.update(value=example["predicted"], color_map=colors),
                 gr.update(value=example["gold"], color_map=colors), example["table"], example["passage"],
-                example["detail"]]
+                example["detail"], gr.update(value=view["raw"], visible=view["raw"] is not None)]
 
     def on_tab(current, request: gr.Request):
         """Entering the tab: fresh choices, and the newest finished run unless one is picked."""
@@ -217,7 +231,8 @@ def build() -> dict[str, gr.components.Component]:
     def on_predict(run_id, text, second, request: gr.Request):
         out = predict(run_id, text, second, visitors.owner(request))
         return [out["error"], gr.update(value=out["label"], visible=out["label"] is not None),
-                gr.update(value=out["highlight"], visible=out["highlight"] is not None), out["answer"]]
+                gr.update(value=out["highlight"], visible=out["highlight"] is not None), out["answer"],
+                gr.update(value=out["raw"], visible=out["raw"] is not None)]
 
     c["run"].change(on_load, [c["run"], c["only_errors"]], load_outputs, concurrency_limit=None, api_name="inspect")
     c["only_errors"].input(on_load, [c["run"], c["only_errors"]], load_outputs, concurrency_limit=None,
@@ -228,11 +243,10 @@ def build() -> dict[str, gr.components.Component]:
         return gr.update(choices=finished_choices(visitors.owner(request)))
 
     c["refresh"].click(on_refresh, None, c["run"], concurrency_limit=None, api_visibility="undocumented")
-    c["predict"].click(on_predict, [c["run"], c["text"], c["second"]],
-                       [c["try_error"], c["label"], c["highlight"], c["answer"]], concurrency_id="model",
+    predict_outputs = [c["try_error"], c["label"], c["highlight"], c["answer"], c["raw_prediction"]]
+    c["predict"].click(on_predict, [c["run"], c["text"], c["second"]], predict_outputs, concurrency_id="model",
                        concurrency_limit=1, api_name="predict")
-    c["text"].submit(on_predict, [c["run"], c["text"], c["second"]],
-                     [c["try_error"], c["label"], c["highlight"], c["answer"]], concurrency_id="model",
+    c["text"].submit(on_predict, [c["run"], c["text"], c["second"]], predict_outputs, concurrency_id="model",
                      concurrency_limit=1, api_visibility="undocumented")
     c["refresh_choices"] = on_tab
     return c

@@ -18,7 +18,7 @@ from app import lab as lab_state
 from app import strings as S
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import task_label
-from core.api import RunConfig, catalog, check_visitor_config, form_choices, preview_form, task_info
+from core.api import RunConfig, catalog, check_visitor_config, preview, task_info
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt")
 
@@ -30,18 +30,15 @@ FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method"
 OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every")
 INTEGERS = ("prompt_length", "lora_rank", "max_steps", "batch_size", "seed", "max_length", "max_train_examples",
             "max_eval_examples", "eval_every", "doc_stride")
-# Knobs that only some methods read (prompt length and reparameterisation come from the catalog).
-METHOD_KNOBS = {"prompt_encoder": ("p-tuning",), "tune_backbone": ("p-tuning",), "template": ("manual-prompt",),
-                "prompt_init": ("prompt-tuning",), "lora_rank": ("lora",)}
+# The form's widgets for settings only some methods read; each method's `knobs` (core) say which it reads.
+KNOB_FIELDS = ("prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
+               "lora_rank")
 # Knobs the task preset and the method have defaults for: refilled when the task or method changes.
 RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "max_length")
-FALLBACK_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "",
-                 "backbone": "minilm-l6", "method": "p-tuning-v2", "prompt_length": None, "reparameterize": False,
-                 "prompt_encoder": "lstm", "tune_backbone": False, "template": None, "prompt_init": "random",
-                 "lora_rank": 8, "lr": None, "epochs": None, "max_steps": 0, "batch_size": None, "seed": 42,
-                 "max_length": None, "max_train_examples": 0, "max_eval_examples": 0, "eval_every": 0,
-                 "doc_stride": 64, "precision": "auto", "warmup_ratio": 0.0, "weight_decay": 0.0}
-
+# The form's first values: where the data comes from, then RunConfig's own defaults (core's one place).
+SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": ""}
+FALLBACK_FORM = {**SOURCE_FORM, **{name: 0 if name in OPTIONAL and value is None else value
+                                   for name, value in catalog()["defaults"].items() if name in FIELDS}}
 
 # -- handlers (plain values in, plain values out) --------------------------------------------
 def checked_upload(path: str) -> Path:
@@ -100,41 +97,36 @@ def _integer(name: str, value):
 
 
 def method_knobs(method: str) -> dict[str, bool]:
-    """Which method-specific knobs the form shows for `method`."""
-    spec = catalog()["methods"].get(method, {})
-    shown = {"prompt_length": spec.get("uses_prompt_length", True),
-             "reparameterize": spec.get("reparameterize") is not None}
-    shown.update({knob: method in methods for knob, methods in METHOD_KNOBS.items()})
-    return shown
+    """Which method-specific knobs the form shows for `method`: the fields the method reads."""
+    knobs = set(catalog()["methods"].get(method, {}).get("knobs", ()))
+    return {name: name in knobs for name in KNOB_FIELDS}
 
 
 def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
     """The form -> RunConfig. Knobs the method does not read are left at their defaults; with
     resolve_defaults, the preset/method defaults are left to core (None) instead of the form's."""
-    values = {**FALLBACK_FORM, **values}
+    values, defaults = {**FALLBACK_FORM, **values}, catalog()["defaults"]
     task, family = task_source(values)
-    shown = method_knobs(values["method"])
     ints = {name: _integer(name, values.get(name)) for name in INTEGERS}
     fields = dict(task=task, family=family, backbone=(values["backbone"] or "").strip(), method=values["method"],
                   lr=values["lr"], epochs=values["epochs"], batch_size=ints["batch_size"],
                   max_length=ints["max_length"], max_steps=ints["max_steps"], seed=ints["seed"] or 0,
                   max_train_examples=ints["max_train_examples"], max_eval_examples=ints["max_eval_examples"],
-                  eval_every=ints["eval_every"], doc_stride=ints["doc_stride"] or 64,
-                  precision=values["precision"] or "auto",
+                  eval_every=ints["eval_every"], doc_stride=ints["doc_stride"] or defaults["doc_stride"],
+                  precision=values["precision"] or defaults["precision"],
                   warmup_ratio=values["warmup_ratio"] or 0.0, weight_decay=values["weight_decay"] or 0.0,
                   out=lab_state.current().out())
-    if shown["prompt_length"]:
-        fields["prompt_length"] = ints["prompt_length"]
-    if shown["reparameterize"]:
-        fields["reparameterize"] = bool(values["reparameterize"])
-    if shown["prompt_encoder"]:
-        fields.update(prompt_encoder=values["prompt_encoder"], tune_backbone=bool(values["tune_backbone"]))
-    if shown["template"]:
-        fields["template"] = ints_or_zero(values["template"])
-    if shown["prompt_init"]:
-        fields["prompt_init"] = values["prompt_init"]
-    if shown["lora_rank"]:
-        fields["lora_rank"] = ints["lora_rank"] or 8
+    for name, shown in method_knobs(values["method"]).items():
+        if not shown:
+            continue
+        if name in INTEGERS:
+            fields[name] = ints[name] if ints[name] is not None or name in RESOLVED else defaults[name]
+        elif name in ("reparameterize", "tune_backbone"):
+            fields[name] = bool(values[name])
+        elif name == "template":
+            fields[name] = ints_or_zero(values[name])
+        else:
+            fields[name] = values[name] or defaults[name]
     if resolve_defaults:
         fields.update({name: None for name in RESOLVED if name in fields})
     config = RunConfig(**fields)
@@ -150,7 +142,7 @@ def ints_or_zero(value) -> int:
 def preview_view(values: dict) -> tuple[str, str, str, str]:
     """-> (message, share line, CLI command, YAML) for the preview panel; a bad form shows why."""
     try:
-        info = preview_form(config_from_form(values))
+        info = preview(config_from_form(values))
     except INPUT_ERRORS as error:
         return error_box(message_of(error)), "", "", ""
     notes = "".join(f"\n\n{note}" for note in (info.get("data_note"), info.get("warning")) if note)
@@ -189,14 +181,12 @@ def refill(values: dict, keep: tuple[str, ...] = ()) -> dict:
     out = {"knobs": {}, "shown": shown, "templates": template_choices(values) if shown["template"] else [],
            "note": task_note(values), "message": "", "share": "", "cli": "", "yaml": ""}
     try:
-        resolved = preview_form(config_from_form(values, resolve_defaults=True))["resolved"]
+        resolved = preview(config_from_form(values, resolve_defaults=True))["resolved"]
     except INPUT_ERRORS as error:
         out["message"] = error_box(message_of(error))
         return out
-    spec = catalog()["methods"].get(values["method"], {})
     knobs = {name: resolved.get(name) for name in RESOLVED}
-    if knobs["reparameterize"] is None:
-        knobs["reparameterize"] = bool(spec.get("reparameterize"))
+    knobs["reparameterize"] = bool(knobs["reparameterize"])
     knobs.update({name: values[name] for name in keep if name in knobs})
     out["knobs"] = knobs
     out["message"], out["share"], out["cli"], out["yaml"] = preview_view({**values, **knobs})
@@ -210,7 +200,7 @@ def launch(values: dict, owner: str | None) -> tuple[str, str]:
     if lab.shared and owner is None:
         raise ValueError(S.NO_VISITOR)
     config = config_from_form(values)
-    preview_form(config)  # task, backbone and method fit: else a message now, not a failed run
+    preview(config)  # task, backbone and method fit: else a message now, not a failed run
     if (values.get("source") or "preset") == "upload":
         config = config.replace(task=stable_upload(config.task))
     run_id = lab.jobs.submit(config, owner=owner)
@@ -238,7 +228,8 @@ KNOB_OUTPUTS = ["prompt_length", "reparameterize", "prompt_encoder", "tune_backb
 
 def build() -> dict[str, gr.components.Component]:
     lab = lab_state.current()
-    cat, choices = catalog(), form_choices()
+    cat = catalog()
+    choices = cat["choices"]
     start = {**FALLBACK_FORM, **lab.form_defaults}
     backbones = lab.backbones()
     c: dict = {}
@@ -263,7 +254,7 @@ def build() -> dict[str, gr.components.Component]:
             with gr.Row():
                 c["prompt_length"] = gr.Number(start["prompt_length"], label=S.PROMPT_LENGTH, precision=0,
                                                info=S.PROMPT_LENGTH_INFO, visible=shown["prompt_length"])
-                c["reparameterize"] = gr.Checkbox(start["reparameterize"], label=S.REPARAMETERIZE,
+                c["reparameterize"] = gr.Checkbox(bool(start["reparameterize"]), label=S.REPARAMETERIZE,
                                                   visible=shown["reparameterize"])
                 c["prompt_encoder"] = gr.Radio(choices["prompt_encoder"], value=start["prompt_encoder"],
                                                label=S.PROMPT_ENCODER, visible=shown["prompt_encoder"])

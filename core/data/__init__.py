@@ -16,10 +16,10 @@ from core.data.errors import DataError
 from core.data.files import SUFFIXES, load_path
 from core.data.hub import HUB_DATASETS, is_hub_id, load_hub
 from core.data.presets import is_preset, list_presets, load_preset
-from core.data.shared import load_shared_conll2003, load_shared_sst2
-from core.tasks.base import FAMILIES, Task
+from core.tasks import FAMILIES
+from core.tasks.base import Task
 
-__all__ = ["DataError", "load_task", "list_presets", "load_shared_sst2", "load_shared_conll2003"]
+__all__ = ["DataError", "load_task", "list_presets"]
 
 
 def load_task(source: str, family: str | None = None, max_rows: int | None = None) -> Task:

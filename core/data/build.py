@@ -8,20 +8,11 @@ from __future__ import annotations
 import random
 
 from core.data.errors import DataError
-from core.data.iob import entity_types, tag_names
+from core.tasks import get_family
 from core.tasks.base import Task
 
 Located = tuple[str, dict]  # ("dev.csv line 4", example)
 DEV_SHARE, DEV_MAX, SPLIT_SEED = 0.2, 1000, 0
-
-
-def label_keys(family: str, example: dict) -> set[str]:
-    """What must be known from training: the class, or the entity types of a sentence."""
-    if family == "classification":
-        return {example["label"]}
-    if family == "tagging":
-        return entity_types(example["tags"])
-    return set()
 
 
 def make_task(name: str, family: str, train: list[Located], dev: list[Located], *,
@@ -29,28 +20,26 @@ def make_task(name: str, family: str, train: list[Located], dev: list[Located], 
     """Build the Task; `labels` fixes the label set (presets), else it is read off the training data."""
     if not train or not dev:
         raise DataError(f"{name}: {len(train)} training and {len(dev)} dev examples; need at least one of each")
+    kind = get_family(family)
     if labels is None:
-        known = set().union(*(label_keys(family, e) for _, e in train))
-        labels = sorted(known) if family == "classification" else tag_names(known) if family == "tagging" else []
+        known = set().union(*(kind.label_keys(e) for _, e in train))
+        labels = kind.labels_from(known)
     else:
-        known = entity_types(labels) if family == "tagging" else set(labels)
-        _check_known(family, train, known, "the task's labels")
-    _check_known(family, dev, known, "the training labels")
-    if family == "classification" and len(labels) < 2:
-        raise DataError(f"{name}: every training example has the label '{labels[0]}'; "
-                        "classification needs at least 2 labels")
-    examples = [e for _, e in train + dev]
-    extras.setdefault("unanswerable", family == "qa" and any(not e["answers"]["text"] for e in examples))
+        known = kind.keys_of(labels)
+        _check_known(kind, train, known, "the task's labels")
+    _check_known(kind, dev, known, "the training labels")
+    kind.check_labels(name, labels)
+    extras = {**kind.task_extras([e for _, e in train + dev]), **extras}
     return Task(name=name, family=family, train=[e for _, e in train], dev=[e for _, e in dev],
                 labels=labels, description=description, **extras)
 
 
-def _check_known(family: str, items: list[Located], known: set[str], what: str) -> None:
-    kind = "label" if family == "classification" else "entity type"
+def _check_known(kind, items: list[Located], known: set[str], what: str) -> None:
     for where, example in items:
-        unknown = sorted(label_keys(family, example) - known)
+        unknown = sorted(kind.label_keys(example) - known)
         if unknown:
-            raise DataError(f"{where}: {kind} '{unknown[0]}' does not appear in {what} ({', '.join(sorted(known))})")
+            raise DataError(f"{where}: {kind.label_noun} '{unknown[0]}' does not appear in {what} "
+                            f"({', '.join(sorted(known))})")
 
 
 def split(name: str, family: str, items: list[Located], seed: int = SPLIT_SEED) -> tuple[list, list, str]:
@@ -65,12 +54,13 @@ def split(name: str, family: str, items: list[Located], seed: int = SPLIT_SEED) 
     random.Random(seed).shuffle(order)
     n_dev = min(DEV_MAX, max(1, round(DEV_SHARE * len(items))))
     dev_ids, train_ids = set(order[:n_dev]), set(order[n_dev:])
-    seen = set().union(*(label_keys(family, items[i][1]) for i in train_ids))
-    moved = {i for i in dev_ids if not label_keys(family, items[i][1]) <= seen}
+    label_keys = get_family(family).label_keys
+    seen = set().union(*(label_keys(items[i][1]) for i in train_ids))
+    moved = {i for i in dev_ids if not label_keys(items[i][1]) <= seen}
     if len(moved) == len(dev_ids):
         where, example = items[min(moved)]
         raise DataError(f"{name}: too few examples to split: the dev part would only hold labels that no "
-                        f"training example has (first: {where}, {sorted(label_keys(family, example))}); "
+                        f"training example has (first: {where}, {sorted(label_keys(example))}); "
                         "add examples, or give a folder with train and dev files")
     dev_ids -= moved
     train_ids |= moved

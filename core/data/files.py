@@ -14,15 +14,14 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from core.data.build import Located, label_keys, make_task, split
+from core.data.build import Located, make_task, split
 from core.data.errors import DataError
-from core.data.examples import (classification_columns, classification_example, infer_family,
-                                qa_example, tagging_example)
-from core.data.iob import check_tag, to_iob2
-from core.tasks.base import Task
+from core.tasks import all_families, get_family, infer_family
+from core.tasks.base import CONLL, JSONL, TABLE, Task
 
-TABLE, JSONL, CONLL = (".csv", ".tsv"), (".jsonl", ".json"), (".conll", ".txt")
-SUFFIXES = TABLE + JSONL + CONLL
+FORMATS = {TABLE: (".csv", ".tsv"), JSONL: (".jsonl", ".json"), CONLL: (".conll", ".txt")}
+FORMAT_NAMES = {TABLE: "CSV/TSV", JSONL: "JSON lines", CONLL: "CoNLL"}
+SUFFIXES = tuple(suffix for suffixes in FORMATS.values() for suffix in suffixes)
 
 
 def load_path(path: Path, family: str | None = None, max_rows: int | None = None) -> Task:
@@ -35,8 +34,9 @@ def load_path(path: Path, family: str | None = None, max_rows: int | None = None
         family, train, cut = _read(train_path, family, max_rows)
         _, dev, dev_cut = _read(dev_path, family, max_rows)
         if cut:  # a dev label may be in the training rows not read: keep the dev examples that fit
-            known = set().union(*(label_keys(family, e) for _, e in train))
-            dev = [(where, e) for where, e in dev if label_keys(family, e) <= known] or dev
+            label_keys = get_family(family).label_keys
+            known = set().union(*(label_keys(e) for _, e in train))
+            dev = [(where, e) for where, e in dev if label_keys(e) <= known] or dev
         name = path.resolve().name
         note = (f"{name}: {train_path.name} ({len(train)} examples) for training, "
                 f"{dev_path.name} ({len(dev)}) for evaluation")
@@ -83,19 +83,42 @@ def _read(path: Path, family: str | None, max_rows: int | None = None) -> tuple[
     if suffix not in SUFFIXES:
         raise DataError(f"{path.name}: unknown file type '{suffix or '(none)'}'; expected {', '.join(SUFFIXES)}")
     limit = float("inf") if max_rows is None else max_rows
+    kind = next(k for k, suffixes in FORMATS.items() if suffix in suffixes)
     try:
         # newline="": the csv module splits rows itself (quoted cells may hold line breaks);
         # JSON lines and CoNLL split at "\n" only, as str.split("\n") did
-        with path.open(encoding="utf-8-sig", newline="" if suffix in TABLE else "\n") as file:
+        with path.open(encoding="utf-8-sig", newline="" if kind == TABLE else "\n") as file:
             lines = _from_first_content(path, file)
-            if suffix in TABLE:
-                return _read_table(path.name, lines, "\t" if suffix == ".tsv" else ",", family, limit)
-            if suffix in JSONL:
-                return _read_jsonl(path.name, lines, family, limit)
-            return _read_conll(path.name, lines, family, limit)
+            if kind == TABLE:
+                rows = _table_rows(path.name, lines, "\t" if suffix == ".tsv" else ",")
+            elif kind == JSONL:
+                rows = _jsonl_rows(path.name, lines)
+            else:
+                rows = _conll_rows(path.name, lines)
+            return _examples(path.name, kind, rows, family, limit)
     except UnicodeDecodeError:
         _decode(path)  # reads the whole file to name the line and byte of the first bad one
         raise
+
+
+def _examples(name: str, kind: str, rows: Iterator[tuple[str, dict]], family: str | None,
+              limit: float) -> tuple[str, list[Located], bool]:
+    """Each (where, raw row) checked into an example by its family's reader (the family comes from
+    the first row's keys unless given). -> (family, the first `limit` examples, whether there are more)."""
+    items, read = [], None
+    for where, row in rows:
+        if len(items) >= limit:
+            return family, items, True
+        if read is None:
+            family = family or infer_family(row)
+            holder = get_family(family)
+            if kind not in holder.formats:
+                holders = " or ".join(f.name for f in all_families() if kind in f.formats)
+                raise DataError(f"{name}: {FORMAT_NAMES[kind]} files hold {holders} data; {family} data must be "
+                                f"{' or '.join(FORMAT_NAMES[f] for f in holder.formats)}")
+            read = holder.reader(list(row), name)
+        items.append((where, read(row, where, str(len(items)))))
+    return family or infer_family(()), items, False
 
 
 def _decode(path: Path) -> str:
@@ -119,39 +142,26 @@ def _from_first_content(path: Path, file) -> Iterator[str]:
     raise DataError(f"{path.name}: the file is empty")
 
 
-def _read_table(name: str, lines: Iterator[str], delimiter: str, family: str | None,
-                limit: float) -> tuple[str, list[Located], bool]:
-    """Classification rows of a CSV/TSV; TSV is read unquoted, as GLUE writes it."""
-    if family not in (None, "classification"):
-        raise DataError(f"{name}: CSV/TSV files hold classification data; {family} data must be "
-                        f"{'JSON lines or CoNLL' if family == 'tagging' else 'JSON lines'}")
+def _table_rows(name: str, lines: Iterator[str], delimiter: str) -> Iterator[tuple[str, dict]]:
+    """(where, {column: cell}) per CSV/TSV row; TSV is read unquoted, as GLUE writes it."""
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     reader = csv.reader(lines, delimiter=delimiter, quoting=quoting)
     header = [column.strip() for column in next(reader)]
-    text_column, pair_column = classification_columns(header, name)
-    items, start = [], reader.line_num + 1
+    start = reader.line_num + 1
     for cells in reader:  # reader.line_num is the last line of the row just read (quoted cells may span lines)
         if any(cell.strip() for cell in cells):
-            if len(items) >= limit:
-                return "classification", items, True
             where = f"{name} line {start}"
             if len(cells) != len(header):
                 raise DataError(f"{where}: {len(cells)} fields but the header has {len(header)} columns")
-            row = dict(zip(header, cells))
-            items.append((where, classification_example(row, text_column, pair_column, where)))
+            yield where, dict(zip(header, cells))
         start = reader.line_num + 1
-    return "classification", items, False
 
 
-def _read_jsonl(name: str, lines: Iterator[str], family: str | None,
-                limit: float) -> tuple[str, list[Located], bool]:
-    """One JSON object per line; the family comes from the first object's keys unless given."""
-    items, columns = [], None
+def _jsonl_rows(name: str, lines: Iterator[str]) -> Iterator[tuple[str, dict]]:
+    """(where, object) per line of JSON lines."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        if len(items) >= limit:
-            return family, items, True
         where = f"{name} line {number}"
         try:
             row = json.loads(line)
@@ -159,43 +169,25 @@ def _read_jsonl(name: str, lines: Iterator[str], family: str | None,
             raise DataError(f"{where}: not valid JSON: {e.msg} (character {e.colno})") from None
         if not isinstance(row, dict):
             raise DataError(f"{where}: expected one JSON object per line (JSON lines), got a {type(row).__name__}")
-        if columns is None:
-            family = family or infer_family(row)
-            columns = classification_columns(list(row), name) if family == "classification" else ()
-        items.append((where, _example(family, row, columns, where, str(len(items)))))
-    return family, items, False
+        yield where, row
 
 
-def _example(family: str, row: dict, columns: tuple, where: str, default_id: str) -> dict:
-    if family == "classification":
-        return classification_example(row, *columns, where)
-    if family == "tagging":
-        return tagging_example(row, where)
-    return qa_example(row, where, default_id)
-
-
-def _read_conll(name: str, lines: Iterator[str], family: str | None,
-                limit: float) -> tuple[str, list[Located], bool]:
-    """One token a line, its tag in the last column; blank lines end sentences; IOB1 becomes IOB2."""
-    if family not in (None, "tagging"):
-        raise DataError(f"{name}: CoNLL files hold tagging data, not {family}")
-    items, tokens, tags, first = [], [], [], 0
+def _conll_rows(name: str, lines: Iterator[str]) -> Iterator[tuple[str, dict]]:
+    """One token a line, its tag in the last column; blank lines end sentences; -DOCSTART- skipped.
+    -> (where, {"tokens", "tags", "token_where"}) per sentence (token_where: each token's own line)."""
+    tokens, tags, where_of = [], [], []
     for number, line in enumerate(itertools.chain(lines, [""]), start=1):  # "": the last sentence ends
         parts = line.split()
         if parts and parts[0] == "-DOCSTART-":
             continue
-        if parts and not tokens and len(items) >= limit:
-            return "tagging", items, True
         if not parts:
             if tokens:
-                items.append((f"{name} line {first}", {"tokens": tokens, "tags": to_iob2(tags)}))
-            tokens, tags = [], []
+                yield where_of[0], {"tokens": tokens, "tags": tags, "token_where": where_of}
+            tokens, tags, where_of = [], [], []
             continue
         if len(parts) < 2:
             raise DataError(f"{name} line {number}: expected a token and its tag separated by a space or tab, "
                             f"got {line.strip()!r}")
-        check_tag(parts[-1], f"{name} line {number}")
-        first = first if tokens else number
         tokens.append(parts[0])
         tags.append(parts[-1])
-    return "tagging", items, False
+        where_of.append(f"{name} line {number}")

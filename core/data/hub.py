@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 from core.data.build import make_task, split
 from core.data.errors import DataError
-from core.data.examples import (classification_columns, classification_example, infer_family,
-                                qa_example, tagging_example)
+from core.tasks import get_family, infer_family
 from core.tasks.base import Task
 
 PARQUET = "refs/convert/parquet"
@@ -121,51 +120,47 @@ def _check_reachable(dataset_id: str, timeout: float = 3.0) -> None:
 
 
 def _examples(dataset_id: str, split_name: str, rows, family: str, spec: HubSpec | None) -> list:
-    """Checked examples of one split, with "hub dataset 'x' train row 5" as their location."""
-    columns = _columns(dataset_id, split_name, rows.column_names, family, spec)
-    names = _id_names(rows.features.get(columns.get("label") or columns.get("tags")), spec)
+    """Checked examples of one split, with "hub dataset 'x' train row 5" as their location: columns
+    renamed by the mapping, class and tag ids turned into their names, then the family's reader."""
+    columns = dict(spec.columns) if spec else {}
+    missing = [c for c in columns.values() if c not in rows.column_names]
+    if missing:
+        raise DataError(f"hub dataset '{dataset_id}' {split_name}: no column {', '.join(missing)} for {family} "
+                        f"data; found columns: {', '.join(rows.column_names)}")
+    ours = {theirs: mine for mine, theirs in columns.items()}
+    names = {ours.get(c, c): _id_names(rows.features[c], spec) for c in rows.column_names}
+    read = get_family(family).reader([ours.get(c, c) for c in rows.column_names if not columns or c in ours],
+                                     f"hub dataset '{dataset_id}'")
     items = []
     for i, row in enumerate(rows.to_list()):
         where = f"hub dataset '{dataset_id}' {split_name} row {i + 1}"
-        row = {ours: row[theirs] for ours, theirs in columns.items()} if columns else row
-        example = _example(family, row, names, where, str(i))
-        if example is not None:
-            items.append((where, example))
+        row = {ours[c]: v for c, v in row.items() if c in ours} if columns else row
+        row = _named(row, names)
+        if row is not None:
+            items.append((where, read(row, where, str(i))))
     return items
 
 
-def _columns(dataset_id: str, split_name: str, found: list[str], family: str, spec: HubSpec | None) -> dict:
-    """our field -> the dataset's column: the mapping's, else inferred (QA rows are used as they are)."""
-    columns = dict(spec.columns) if spec else {}
-    if family == "classification" and not columns:
-        text, pair = classification_columns(found, f"hub dataset '{dataset_id}'")
-        columns = {"text": text, "label": "label"} | ({"text_b": pair} if pair else {})
-    if family == "tagging" and not columns:
-        columns = {"tokens": "tokens", "tags": "ner_tags" if "ner_tags" in found else "tags"}
-    missing = [c for c in columns.values() if c not in found]
-    if missing:
-        raise DataError(f"hub dataset '{dataset_id}' {split_name}: no column {', '.join(missing)} for {family} "
-                        f"data; found columns: {', '.join(found)}")
-    return columns
-
-
-def _example(family: str, row: dict, names: list[str] | None, where: str, default_id: str) -> dict | None:
-    """One hub row in our schema; class and tag ids become their names. None for an unlabelled row."""
-    if family == "qa":
-        return qa_example(row, where, default_id)
-    if family == "tagging":
-        tags = [names[t] if names and isinstance(t, int) else t for t in row["tags"]]
-        return tagging_example({"tokens": row["tokens"], "tags": tags}, where)
-    label = row["label"]
-    if isinstance(label, int) and label < 0:
-        return None  # -1 marks an unlabelled (test) row
-    row["label"] = names[label] if names and isinstance(label, int) else label
-    return classification_example(row, "text", "text_b" if "text_b" in row else None, where)
+def _named(row: dict, names: dict[str, list[str] | None]) -> dict | None:
+    """Class and tag ids -> their names; None for an unlabelled row (a class id of -1, as in test splits)."""
+    out = {}
+    for column, value in row.items():
+        labels = names.get(column)
+        if labels and isinstance(value, int) and not isinstance(value, bool):
+            if value < 0:
+                return None
+            value = labels[value]
+        elif labels and isinstance(value, list):
+            value = [labels[v] if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        out[column] = value
+    return out
 
 
 def _id_names(feature, spec: HubSpec | None) -> list[str] | None:
     """Names of integer class or tag ids: the ClassLabel names, else the mapping's fallback."""
+    listed = hasattr(feature, "feature")
     feature = getattr(feature, "feature", feature)  # a list of tags: the feature of one item
     if getattr(feature, "names", None):
         return list(feature.names)
-    return list(spec.tag_names) if spec and spec.tag_names else None
+    integers = str(getattr(feature, "dtype", "")).startswith("int")
+    return list(spec.tag_names) if spec and spec.tag_names and listed and integers else None

@@ -11,8 +11,8 @@ import yaml
 from core.data.build import make_task
 from core.data.errors import DataError
 from core.data.files import read_file
-from core.data.iob import tag_names
-from core.tasks.base import FAMILIES, Task
+from core.tasks import FAMILIES
+from core.tasks.base import Task
 
 PRESETS_DIR = Path(__file__).resolve().parents[2] / "presets"
 
@@ -27,8 +27,12 @@ def is_preset(name: str) -> bool:
 
 def list_presets() -> dict[str, str]:
     """name -> one-line description, for the task picker."""
-    return {path.stem: read_meta(path.stem).get("description", "")
-            for path in sorted((PRESETS_DIR / "tasks").glob("*.yaml"))}
+    return {name: meta.get("description", "") for name, meta in preset_metas().items()}
+
+
+def preset_metas() -> dict[str, dict]:
+    """name -> the preset's YAML (family, labels, templates, ...), without reading its data."""
+    return {path.stem: read_meta(path.stem) for path in sorted((PRESETS_DIR / "tasks").glob("*.yaml"))}
 
 
 def read_meta(name: str) -> dict:
@@ -42,6 +46,11 @@ def read_meta(name: str) -> dict:
     return meta
 
 
+def preset_defaults(source: str) -> dict[str, dict]:
+    """A preset's default hyperparameters per method (read from its YAML only); {} for other sources."""
+    return (read_meta(source).get("defaults") or {}) if is_preset(source) else {}
+
+
 def load_preset(name: str) -> Task:
     """The preset's Task: its shipped data checked against its label set, plus templates and defaults."""
     meta = read_meta(name)
@@ -51,8 +60,6 @@ def load_preset(name: str) -> Task:
     _, train = read_file(folder / "train.jsonl", family)
     _, dev = read_file(folder / "dev.jsonl", family)
     labels = meta.get("labels")
-    if family == "tagging" and labels and not all(tag == "O" or tag[:2] in ("B-", "I-") for tag in labels):
-        labels = tag_names({tag.split("-", 1)[-1] for tag in labels if tag != "O"})  # entity types -> tags
     for template in meta.get("templates") or []:
         odd = {k: v for k, v in template.get("verbalizer", {}).items() if not isinstance(v, str)}
         if odd:  # YAML reads unquoted Yes/No/True as booleans

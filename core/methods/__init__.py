@@ -10,6 +10,8 @@ from core.methods import bitfit  # noqa: F401
 from core.methods import lora  # noqa: F401
 from core.methods.base import METHODS, MethodError, MethodSpec
 from core.methods.transfer import transfer_prompts
+from core.config import resolve
+from core.tasks import get_family
 
 
 def get_method(name: str) -> MethodSpec:
@@ -20,12 +22,14 @@ def get_method(name: str) -> MethodSpec:
 
 def check_fits(method: str, family: str) -> None:
     spec = get_method(method)
-    if family not in spec.families:
+    if not spec.fits(get_family(family)):
         raise MethodError(f"{method} does not fit a {family} task: {spec.unsupported_reason}")
 
 
 def build_model(config, backbone, task):
+    """The method's model for this task; the config is resolved first (methods read resolved values)."""
     check_fits(config.method, task.family)
+    config = resolve(config, task.defaults)
     model = get_method(config.method).build(config, backbone, task)
     if config.init_from:
         transfer_prompts(model, config.init_from)

@@ -1,8 +1,12 @@
 """The one shape every method has: `build(config, backbone, task) -> PromptModel`.
 
-Each method module registers a MethodSpec; `core.methods.build_model` checks the method
-fits the task family, builds, then applies soft-prompt transfer. Trainable parameters are
-chosen by named pure filters (as in litgpt / torchtune), so tests can assert exact sets.
+Each method module registers a MethodSpec that says everything the rest of the lab needs to
+know about it: the RunConfig fields it reads (the web form shows exactly those), whether it
+needs a family whose examples are scored through label words, and how to build its model. Its
+default hyperparameters are data, in presets/methods.yaml. `core.methods.build_model` checks
+the method fits the task family, builds, then applies soft-prompt transfer. Trainable
+parameters are chosen by named pure filters (as in litgpt / torchtune), so tests can assert
+exact sets.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from torch import nn
 
 from core.backbones import LM_HEAD_NAMES
 from core.heads import VerbalizerHead, build_head
-from core.tasks import family_of
+from core.tasks import all_families, family_of
 from core.tasks.cloze import Cloze
 
 
@@ -21,15 +25,28 @@ class MethodError(ValueError):
     """A method that cannot be used here; the message says why and what to use instead."""
 
 
+# RunConfig fields every method reads; a method declares the others it reads in `knobs`
+COMMON_FIELDS = ("task", "backbone", "method", "lr", "epochs", "max_steps", "batch_size", "grad_accum", "max_length",
+                 "doc_stride", "dropout", "warmup_ratio", "weight_decay", "eval_every", "seed", "precision",
+                 "max_train_examples", "max_eval_examples", "family", "out")
+
+
 @dataclass(frozen=True)
 class MethodSpec:
     name: str
     summary: str
-    families: tuple[str, ...]  # task families the method supports (where the papers use it)
-    unsupported_reason: str  # shown when a task family is not among `families`
     build: Callable  # (config, backbone, task) -> PromptModel
-    uses_prompt_length: bool = True
-    default_reparameterize: bool | None = None
+    knobs: tuple[str, ...] = ()  # the RunConfig fields this method reads beyond COMMON_FIELDS
+    cloze_only: bool = False  # needs a family whose examples are scored through label words at a mask
+    unsupported_reason: str = ""  # shown when a family does not fit
+
+    def fits(self, family) -> bool:
+        return family.cloze or not self.cloze_only
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Names of the registered task families this method fits."""
+        return tuple(family.name for family in all_families() if self.fits(family))
 
 
 METHODS: dict[str, MethodSpec] = {}

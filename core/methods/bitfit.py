@@ -19,8 +19,7 @@ def build(config, backbone, task) -> PromptModel:
                           "train nothing; use it on BERT-style encoders, or choose LoRA / p-tuning-v2")
     if task.family == "classification" and task.templates:
         cloze = cloze_for(config, backbone, task, template=null_template(task))
-        model = PromptModel(backbone, verbalizer_head(backbone, task, cloze))
-        model.cloze = cloze
+        model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), cloze=cloze)
         fresh, unused = fresh_lm_head(backbone), set()
     else:
         model = PromptModel(backbone, task_head(config, backbone, task))
@@ -29,6 +28,4 @@ def build(config, backbone, task) -> PromptModel:
     return model
 
 
-SPEC = register(MethodSpec(
-    "bitfit", "bias terms + head only (null prompt on classification)", ("classification", "tagging", "qa"),
-    "", build, uses_prompt_length=False))
+SPEC = register(MethodSpec("bitfit", "bias terms + head only (null prompt on classification)", build))

@@ -10,6 +10,4 @@ def build(config, backbone, task) -> PromptModel:
     return model
 
 
-SPEC = register(MethodSpec(
-    "fine-tuning", "all weights + task head (baseline)", ("classification", "tagging", "qa"), "",
-    build, uses_prompt_length=False))
+SPEC = register(MethodSpec("fine-tuning", "all weights + task head (baseline)", build))

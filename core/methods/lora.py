@@ -19,6 +19,5 @@ def build(config, backbone, task) -> PromptModel:
     return model
 
 
-SPEC = register(MethodSpec(
-    "lora", "low-rank adapters on attention (reference, via PEFT)", ("classification", "tagging", "qa"), "",
-    build, uses_prompt_length=False))
+SPEC = register(MethodSpec("lora", "low-rank adapters on attention (reference, via PEFT)", build,
+                           knobs=("lora_rank",)))

@@ -14,8 +14,7 @@ def is_zero_shot(config) -> bool:
 
 def build(config, backbone, task) -> PromptModel:
     cloze = cloze_for(config, backbone, task)
-    model = PromptModel(backbone, verbalizer_head(backbone, task, cloze))
-    model.cloze = cloze
+    model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), cloze=cloze)
     if is_zero_shot(config):
         set_trainable(model, lambda n, _: False)
     else:
@@ -24,7 +23,7 @@ def build(config, backbone, task) -> PromptModel:
 
 
 SPEC = register(MethodSpec(
-    "manual-prompt", "hand-written template + verbalizer: zero-shot, or prompt-based fine-tuning",
-    ("classification",),
-    "a hand-written prompt scores one label word at [MASK]; tagging and QA answers are not one word "
-    "(use fine-tuning, prompt-tuning or p-tuning-v2)", build, uses_prompt_length=False))
+    "manual-prompt", "hand-written template + verbalizer: zero-shot, or prompt-based fine-tuning", build,
+    knobs=("template",), cloze_only=True,
+    unsupported_reason="a hand-written prompt scores one label word at [MASK]; tagging and QA answers are not "
+                       "one word (use fine-tuning, prompt-tuning or p-tuning-v2)"))

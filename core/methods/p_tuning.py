@@ -51,8 +51,7 @@ def build(config, backbone, task) -> PromptModel:
     cloze = cloze_for(config, backbone, task, template=template_for(config, task),
                       prompt_length=config.prompt_length)
     encoder = PromptEncoder(config.prompt_length, backbone.hidden_size, config.prompt_encoder)
-    model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), token_prompt=encoder)
-    model.cloze = cloze
+    model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), token_prompt=encoder, cloze=cloze)
     fresh = fresh_lm_head(backbone)
     set_trainable(model, lambda n, _: is_prompt(n) or n in fresh
                   or (config.tune_backbone and n.startswith("backbone.")))
@@ -60,7 +59,7 @@ def build(config, backbone, task) -> PromptModel:
 
 
 SPEC = register(MethodSpec(
-    "p-tuning", "pseudo-prompt tokens in a template via an LSTM/MLP prompt encoder, verbalizer at [MASK]",
-    ("classification",),
-    "P-tuning fills a cloze template scored through label words; tagging and QA answers are not one "
-    "word (use prompt-tuning or p-tuning-v2, which have token and span heads)", build))
+    "p-tuning", "pseudo-prompt tokens in a template via an LSTM/MLP prompt encoder, verbalizer at [MASK]", build,
+    knobs=("prompt_length", "prompt_encoder", "tune_backbone", "ptuning_template", "init_from"), cloze_only=True,
+    unsupported_reason="P-tuning fills a cloze template scored through label words; tagging and QA answers are "
+                       "not one word (use prompt-tuning or p-tuning-v2, which have token and span heads)"))

@@ -6,10 +6,9 @@ from core.methods.deep_prompt import build_deep
 
 
 def build(config, backbone, task):
-    return build_deep(config, backbone, task,
-                      reparameterize=False if config.reparameterize is None else config.reparameterize)
+    return build_deep(config, backbone, task, reparameterize=config.reparameterize)  # default: off (methods.yaml)
 
 
 SPEC = register(MethodSpec(
-    "p-tuning-v2", "deep prompts in every layer, no reparameterisation, [CLS]/token heads, frozen backbone",
-    ("classification", "tagging", "qa"), "", build, default_reparameterize=False))
+    "p-tuning-v2", "deep prompts in every layer, no reparameterisation, [CLS]/token heads, frozen backbone", build,
+    knobs=("prompt_length", "reparameterize", "init_from")))

@@ -5,10 +5,9 @@ from core.methods.deep_prompt import build_deep
 
 
 def build(config, backbone, task):
-    return build_deep(config, backbone, task,
-                      reparameterize=True if config.reparameterize is None else config.reparameterize)
+    return build_deep(config, backbone, task, reparameterize=config.reparameterize)  # default: on (methods.yaml)
 
 
 SPEC = register(MethodSpec(
-    "prefix-tuning", "deep key/value prefixes in every layer through an MLP, frozen backbone",
-    ("classification", "tagging", "qa"), "", build, default_reparameterize=True))
+    "prefix-tuning", "deep key/value prefixes in every layer through an MLP, frozen backbone", build,
+    knobs=("prompt_length", "reparameterize", "init_from")))

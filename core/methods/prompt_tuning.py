@@ -8,7 +8,7 @@ Init: random, vocab (embeddings of sampled frequent tokens) or text (embeddings 
 import torch
 from torch import nn
 
-from core.methods.base import MethodError, MethodSpec, is_head, is_prompt, register, set_trainable, task_head
+from core.methods.base import MethodSpec, is_head, is_prompt, register, set_trainable, task_head
 from core.model import PromptModel
 
 
@@ -42,14 +42,7 @@ def initial_prompt(config, backbone) -> torch.Tensor:
     return torch.randn(n, table.shape[1], generator=generator) * table.std()
 
 
-def check_length(config, backbone) -> None:
-    if config.prompt_length + config.max_length > backbone.max_positions:
-        raise MethodError(f"prompt_length {config.prompt_length} + max_length {config.max_length} exceeds "
-                          f"{backbone.name}'s {backbone.max_positions} positions; shorten one of them")
-
-
 def build(config, backbone, task) -> PromptModel:
-    check_length(config, backbone)
     model = PromptModel(backbone, task_head(config, backbone, task),
                         input_prompt=InputPrompt(initial_prompt(config, backbone)))
     set_trainable(model, lambda n, _: is_prompt(n) or is_head(n))
@@ -57,5 +50,5 @@ def build(config, backbone, task) -> PromptModel:
 
 
 SPEC = register(MethodSpec(
-    "prompt-tuning", "shallow soft prompt on the input embeddings, frozen backbone",
-    ("classification", "tagging", "qa"), "", build))
+    "prompt-tuning", "shallow soft prompt on the input embeddings, frozen backbone", build,
+    knobs=("prompt_length", "prompt_init", "init_text", "init_from")))  # its positions: config.check_for_backbone

@@ -9,8 +9,11 @@ from __future__ import annotations
 import numpy as np
 import torch.nn.functional as F
 
-from core.tasks.base import IGNORE, Task
+from core.tasks.base import IGNORE, JSONL, TABLE, DataError, Task, text_field
 from core.tasks.cloze import Cloze
+
+TEXT_COLUMNS = ("text", "sentence", "sentence1", "premise", "question")
+PAIR_COLUMNS = ("text_b", "sentence2", "hypothesis", "passage")
 
 
 def accuracy_and_f1(gold: list[str], predicted: list[str], labels: list[str]) -> dict[str, float]:
@@ -37,10 +40,77 @@ def confusion_matrix(gold: list[str], predicted: list[str], labels: list[str]) -
     return matrix
 
 
+def text_columns(columns: list[str], source: str) -> tuple[str, str | None]:
+    """(text column, optional pair column) of a classification table, or a DataError naming what is missing."""
+    text = next((c for c in TEXT_COLUMNS if c in columns), None)
+    pair = next((c for c in PAIR_COLUMNS if c in columns and c != text), None)
+    expected = f"expected one of {'/'.join(TEXT_COLUMNS)} and label"
+    found = ", ".join(columns) or "none"
+    if "label" not in columns:
+        raise DataError(f"{source}: no 'label' column; found columns: {found}; {expected}")
+    if text is None:
+        raise DataError(f"{source}: no text column; found columns: {found}; {expected}")
+    return text, pair
+
+
+def classification_example(row: dict, text: str, pair: str | None, where: str) -> dict:
+    """{"text", "text_b"?, "label"}; labels stay strings (an integer label becomes its string form)."""
+    example = {"text": text_field(row, text, where)}
+    if pair is not None:
+        example["text_b"] = text_field(row, pair, where)
+    label = row.get("label")
+    if isinstance(label, bool | int):
+        label = str(label)
+    if not isinstance(label, str) or not label.strip():
+        raise DataError(f"{where}, column 'label': expected a label (text or integer), got {label!r}")
+    example["label"] = label.strip()
+    return example
+
+
 class Classification:
     name = "classification"
     head = "sequence"
     main_metric = "accuracy"
+    view = "classes"
+    formats = (TABLE, JSONL)
+    cloze = True
+    label_noun = "label"
+
+    # -- data ---------------------------------------------------------------------------------
+    def matches(self, columns: set[str]) -> bool:
+        return "label" in columns and bool(columns & set(TEXT_COLUMNS))
+
+    def reader(self, columns: list[str], source: str):
+        text, pair = text_columns(list(columns), source)
+        return lambda row, where, _default_id: classification_example(row, text, pair, where)
+
+    def label_keys(self, example: dict) -> set[str]:
+        return {example["label"]}
+
+    def labels_from(self, keys: set[str]) -> list[str]:
+        return sorted(keys)
+
+    def keys_of(self, labels: list[str]) -> set[str]:
+        return set(labels)
+
+    def check_labels(self, name: str, labels: list[str]) -> None:
+        if len(labels) < 2:
+            raise DataError(f"{name}: every training example has the label '{labels[0] if labels else ''}'; "
+                            "classification needs at least 2 labels")
+
+    def task_extras(self, examples: list[dict]) -> dict:
+        return {}
+
+    def from_text(self, text: str, second: str = "") -> dict:
+        text, second = text.strip(), second.strip()
+        if not text:
+            raise ValueError("type some text first")
+        return {"text": text, **({"text_b": second} if second else {})}
+
+    def check_config(self, config) -> None:
+        pass
+
+    # -- model --------------------------------------------------------------------------------
 
     def encode(self, task: Task, examples: list[dict], tokenizer, max_length: int,
                cloze: Cloze | None = None, **_) -> list[dict]:

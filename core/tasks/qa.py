@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import torch.nn.functional as F
 
-from core.tasks.base import Task
+from core.config import ConfigError
+from core.tasks.base import JSONL, DataError, Task, text_field
 from core.tasks.squad_metric import compute_exact, max_over_gold, squad_scores
 
 DOC_STRIDE = 64  # tokens shared by consecutive windows of a long context
@@ -70,10 +71,76 @@ def char_span(context: str, offsets: list, first: int, last: int) -> tuple[int, 
     return start, end
 
 
+def qa_example(row: dict, where: str, default_id: str) -> dict:
+    """SQuAD record; every answer must sit at its answer_start in the context (empty = unanswerable)."""
+    context, question = row.get("context"), text_field(row, "question", where)
+    if not isinstance(context, str) or not context.strip():
+        raise DataError(f"{where}, column 'context': expected the passage text, got {context!r}")
+    if "answers" not in row:
+        raise DataError(f"{where}: no 'answers' field; expected {{\"text\": [...], \"answer_start\": [...]}} "
+                        "(empty lists for an unanswerable question)")
+    answers = row["answers"]
+    texts = answers.get("text") if isinstance(answers, dict) else None
+    starts = answers.get("answer_start") if isinstance(answers, dict) else None
+    if not isinstance(texts, list) or not isinstance(starts, list) or len(texts) != len(starts):
+        raise DataError(f"{where}: 'answers' must be {{\"text\": [...], \"answer_start\": [...]}} "
+                        f"with one start per answer, got {answers!r}")
+    for text, start in zip(texts, starts):
+        if not isinstance(text, str) or not text or not isinstance(start, int) or isinstance(start, bool) \
+                or start < 0:
+            raise DataError(f"{where}: answer {text!r} at {start!r}; expected non-empty text and a character "
+                            "offset (0 or more); an unanswerable question has empty lists")
+        if context[start:start + len(text)] != text:
+            raise DataError(f"{where}: answer '{text}' not found at character {start} of the context")
+    return {"id": str(row.get("id", default_id)), "context": context, "question": question,
+            "answers": {"text": list(texts), "answer_start": list(starts)}}
+
+
 class QuestionAnswering:
     name = "qa"
     head = "span"
     main_metric = "f1"
+    view = "spans"
+    formats = (JSONL,)
+    cloze = False
+    label_noun = "answer"
+
+    # -- data ---------------------------------------------------------------------------------
+    def matches(self, columns: set[str]) -> bool:
+        return {"context", "question"} <= columns
+
+    def reader(self, columns: list[str], source: str):
+        return qa_example
+
+    def label_keys(self, example: dict) -> set[str]:
+        return set()  # answers are spans of their own passage: nothing to share with training
+
+    def labels_from(self, keys: set[str]) -> list[str]:
+        return []
+
+    def keys_of(self, labels: list[str]) -> set[str]:
+        return set()
+
+    def check_labels(self, name: str, labels: list[str]) -> None:
+        pass
+
+    def task_extras(self, examples: list[dict]) -> dict:
+        return {"unanswerable": any(not e["answers"]["text"] for e in examples)}
+
+    def from_text(self, text: str, second: str = "") -> dict:
+        text, second = text.strip(), second.strip()
+        if not text:
+            raise ValueError("type some text first")
+        if not second:
+            raise ValueError("QA needs a passage and a question")
+        return {"id": "input", "context": text, "question": second, "answers": {"text": [], "answer_start": []}}
+
+    def check_config(self, config) -> None:
+        if config.doc_stride >= config.max_length // 2:
+            raise ConfigError(f"doc_stride ({config.doc_stride}) must be under half of max_length "
+                            f"({config.max_length}): it is the overlap between windows of a long passage")
+
+    # -- model --------------------------------------------------------------------------------
 
     def encode(self, task: Task, examples: list[dict], tokenizer, max_length: int,
                doc_stride: int = DOC_STRIDE, **_) -> list[dict]:

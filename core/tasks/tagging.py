@@ -8,13 +8,18 @@ and token accuracy.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import torch.nn.functional as F
 from seqeval.metrics import accuracy_score, f1_score, precision_score, recall_score
 from seqeval.metrics.sequence_labeling import get_entities
 
-from core.data.iob import to_iob2
-from core.tasks.base import IGNORE, Task
+from core.tasks.base import CONLL, IGNORE, JSONL, DataError, Task
+from core.tasks.iob import check_tag, entity_types, tag_names, to_iob2
+
+TAG_COLUMNS = ("tags", "ner_tags")
+WORD = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")  # typed text -> words, punctuation on its own
 
 
 def entity_f1(gold_tags: list[list[str]], pred_tags: list[list[str]]) -> dict[str, float]:
@@ -43,10 +48,67 @@ def _needs_space(tokenizer) -> bool:
     return ids(["a", "b"]) != ids(["a b"]) and ids(["a", " b"]) == ids(["a b"])
 
 
+def tagging_example(row: dict, where: str, _default_id: str = "") -> dict:
+    """{"tokens", "tags"} with tags checked and converted to IOB2; `ner_tags` is accepted for `tags`.
+    A row read from token-per-line text carries `token_where`, each token's own line, for messages."""
+    tokens = row.get("tokens")
+    tags = next((row[c] for c in TAG_COLUMNS if c in row), None)
+    if not isinstance(tokens, list) or not tokens:
+        raise DataError(f"{where}: 'tokens' must be a non-empty list of words, got {tokens!r}")
+    if not isinstance(tags, list):
+        raise DataError(f"{where}: 'tags' must be a list of tags (one per token), got {tags!r}")
+    if len(tokens) != len(tags):
+        raise DataError(f"{where}: {len(tokens)} tokens but {len(tags)} tags")
+    lines = row.get("token_where")
+    for i, (token, tag) in enumerate(zip(tokens, tags), start=1):
+        at = lines[i - 1] if lines else f"{where}, token {i}"
+        if not isinstance(token, str) or not token.strip():
+            raise DataError(f"{at}: token {i} is {token!r}; expected a non-empty word")
+        check_tag(tag, at)
+    return {"tokens": list(tokens), "tags": to_iob2(tags)}
+
+
 class Tagging:
     name = "tagging"
     head = "token"
     main_metric = "f1"
+    view = "tags"
+    formats = (JSONL, CONLL)
+    cloze = False
+    label_noun = "entity type"
+
+    # -- data ---------------------------------------------------------------------------------
+    def matches(self, columns: set[str]) -> bool:
+        return "tokens" in columns and bool(columns & set(TAG_COLUMNS))
+
+    def reader(self, columns: list[str], source: str):
+        return tagging_example
+
+    def label_keys(self, example: dict) -> set[str]:
+        return entity_types(example["tags"])
+
+    def labels_from(self, keys: set[str]) -> list[str]:
+        return tag_names(keys)
+
+    def keys_of(self, labels: list[str]) -> set[str]:
+        return entity_types(labels)
+
+    def check_labels(self, name: str, labels: list[str]) -> None:
+        pass
+
+    def task_extras(self, examples: list[dict]) -> dict:
+        return {}
+
+    def from_text(self, text: str, second: str = "") -> dict:
+        words = WORD.findall(text)
+        if not words:
+            raise ValueError("type some text first")
+        return {"tokens": words}
+
+    def check_config(self, config) -> None:
+        pass
+
+    # -- model --------------------------------------------------------------------------------
 
     def encode(self, task: Task, examples: list[dict], tokenizer, max_length: int, **_) -> list[dict]:
         tag_ids = {tag: i for i, tag in enumerate(task.labels)}

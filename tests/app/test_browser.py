@@ -13,8 +13,8 @@ import pytest
 from labtools import ROOT, AppProcess, kill_workers
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="needs Debian's chromium: apt-get install -y chromium")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                                   reason="needs Debian's chromium: apt-get install -y chromium")]
 SHOTS = Path(os.environ.get("PROMPT_LAB_SCREENSHOTS", ROOT / "screenshots"))
 # the Train form starts on a tiny NER run, so the whole story takes seconds on CPU
 FORM = {"preset": "ner", "backbone": "tiny-encoder", "method": "p-tuning-v2", "max_steps": 8, "eval_every": 2,

@@ -11,7 +11,7 @@ from gradio_client import Client
 
 from labtools import LONG_FORM, TINY_FORM, AppProcess, form_args, kill_workers, wait_for
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*")]
 
 
 def alive(pid: int) -> bool:

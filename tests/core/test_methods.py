@@ -51,7 +51,7 @@ def build(method, backbone_name, task_key, seed=0):
 
 def batch_for(task, backbone, model):
     features = family_of(task).encode(task, task.train[:4], backbone.tokenizer, 64,
-                                      cloze=getattr(model, "cloze", None), doc_stride=32)
+                                      cloze=model.cloze, doc_stride=32)
     return collate(features, backbone.tokenizer.pad_token_id)
 
 
@@ -70,7 +70,7 @@ def test_method_trains_exactly_its_parameters(method, backbone_name, task_key, s
             build(method, backbone_name, task_key)
         return
     task, backbone, model = build(method, backbone_name, task_key)
-    verbalizer = hasattr(model, "cloze")
+    verbalizer = model.cloze is not None
     names = {n for n, p in model.named_parameters() if p.requires_grad}
     assert names == {n for n, _ in model.named_parameters() if expected_trainable(method, n, verbalizer)}
 

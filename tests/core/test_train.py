@@ -5,6 +5,7 @@ import json
 import pytest
 import yaml
 
+from core import cli
 from core import train as train_module
 from core.config import ConfigError, RunConfig
 from core.inference import predict_text
@@ -88,14 +89,14 @@ def test_config_rejects_bad_values_with_the_field_name():
 
 def test_cli_command_round_trips():
     config = RunConfig(task="ner", method="prompt-tuning", prompt_length=8, lr=0.03)
-    args = train_module.parse_args(config.cli_command().split()[3:])
-    assert train_module.config_from_args(args) == config
+    args = cli.parse_args(config.cli_command().split()[3:])
+    assert cli.config_from_args(args) == config
 
 
 def test_soft_prompt_transfer_starts_from_the_source_prompt(tmp_path, capsys):
     from safetensors.torch import load_file
 
-    from core.train import setup
+    from core.setup import setup
     source = run_cli(capsys, "--task", "sentiment", "--method", "prompt-tuning", "--prompt-length", "4",
                      "--max-steps", "2", "--out", str(tmp_path), *FAST)
     trained = load_file(f"{source['run']}/trained.safetensors")["input_prompt.embedding"]

@@ -1,5 +1,5 @@
-"""Fixtures for the reliability tests: a throwaway runs folder whose workers are killed afterwards,
-and the `slow` marker (slow tests still run by default; `-m "not slow"` skips them)."""
+"""Fixtures for the reliability tests: a throwaway runs folder whose workers are killed afterwards.
+(The `slow` marker is registered in pytest.ini.)"""
 from __future__ import annotations
 
 import sys
@@ -9,10 +9,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))  # labtools, shared with the app tests
 from reltools import kill_workers  # noqa: E402
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes tens of seconds (still part of the default run)")
 
 
 @pytest.fixture

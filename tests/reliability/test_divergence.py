@@ -11,7 +11,7 @@ from safetensors.torch import load_file
 
 import core.train
 import core.worker
-from core.runs import RunStore
+from core.runs import RunRecorder, RunStore
 from core.tasks.classification import Classification
 from reltools import finished_run, folder_bytes, index_rows, status_of, stray_entries, tiny_config
 
@@ -115,7 +115,7 @@ def test_the_saved_parameters_are_the_best_checkpoints_not_the_last(root, watch,
         return {**metrics, "accuracy": next(scores)}, predictions
     monkeypatch.setattr(core.train, "evaluate", worse_later)
     run = RunStore(root).create(tiny_config(root, max_steps=4, eval_every=2), status="running")
-    final = core.train.train(tiny_config(root, max_steps=4, eval_every=2), run, show_progress=False)
+    final = core.train.train(tiny_config(root, max_steps=4, eval_every=2), RunRecorder(run), show_progress=False)
     assert (final["best_step"], final["best_metric"], final["steps"]) == (2, 0.9, 4)
     saved, at_step_2, at_step_4 = load_file(str(run.weights)), watch["evaluated"][0], watch["evaluated"][1]
     assert any(not torch.equal(at_step_2[k], at_step_4[k]) for k in saved)

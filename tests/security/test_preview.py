@@ -1,5 +1,5 @@
 """core.preview: the web process's preview builds no weights and parses uploads only in part, yet
-its trainable/total counts are those of the model core.train.setup builds, for every method x family."""
+its trainable/total counts are those of the model core.setup.setup builds, for every method x family."""
 from __future__ import annotations
 
 import importlib.util
@@ -18,7 +18,7 @@ from core.data import DataError, load_task
 from core.methods import METHODS, MethodError
 from core.model import count_parameters
 from core.preview import PREVIEW_ROWS, preview
-from core.train import setup
+from core.setup import setup
 
 TASKS = {"classification": ["sentiment", "nli"], "tagging": ["ner"], "qa": ["qa"]}
 BACKBONES = ["tiny-encoder", "tiny-decoder"]
@@ -82,7 +82,6 @@ def no_weights(monkeypatch):
     for auto in (AutoModelForMaskedLM, AutoModelForCausalLM):
         monkeypatch.setattr(auto, "from_pretrained", refuse)
     monkeypatch.setattr(safetensors.torch, "load_file", refuse)
-    monkeypatch.setattr("core.methods.transfer.load_file", refuse)
     monkeypatch.setattr(torch, "load", refuse)
 
 
@@ -111,7 +110,7 @@ def test_transfer_is_checked_from_the_header_without_loading(tmp_path, monkeypat
     save_file(setup(config).model.trainable_state_dict(), source / "trained.safetensors")
     transfer = RunConfig(**{**config.to_dict(), "init_from": [str(source)]})
     real = count_parameters(setup(transfer).model)
-    monkeypatch.setattr("core.methods.transfer.load_file", lambda *a, **k: pytest.fail("a preview loaded a prompt"))
+    monkeypatch.setattr("core.methods.transfer.read_tensor", lambda *a, **k: pytest.fail("a preview loaded a prompt"))
     shown = preview(transfer)
     assert (shown["trainable"], shown["total"]) == real
     with pytest.raises(MethodError, match="prompt 'deep_prompt.embedding.weight' does not match this run"):
@@ -136,13 +135,13 @@ def write_csv(path, lines):
 
 
 def test_large_upload_previews_from_its_first_rows(tmp_path, monkeypatch):
-    import core.data.files as files
+    import core.tasks.classification as classification
     lines = [f"review number {i} is {'good' if i % 2 else 'bad'},{'positive' if i % 2 else 'negative'}"
              for i in range(199_990)] + [f"review {i} is so-so,neutral" for i in range(10)]  # a 3rd label at the end
     path = write_csv(tmp_path / "big.csv", lines)
     parsed = []
-    original = files.classification_example
-    monkeypatch.setattr(files, "classification_example", lambda *a: parsed.append(1) or original(*a))
+    original = classification.classification_example
+    monkeypatch.setattr(classification, "classification_example", lambda *a: parsed.append(1) or original(*a))
     config = RunConfig(task=str(path), backbone="tiny-encoder", method="p-tuning-v2")
     started = time.time()
     shown = preview(config)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from core.data.errors import DataError
+from core.tasks.base import DataError
 
 _TAG = re.compile(r"[BI]-\S+")
 

@@ -1,0 +1,137 @@
+"""The command line: `python -m core.train` (kept as the entry point) runs one training run here.
+
+    python -m core.train --task sentiment --backbone minilm-l6 --method p-tuning-v2 --prompt-length 16
+    python -m core.train --config runs/<id>/config.yaml
+    python -m core.train --list
+
+Settings, data and the method's fit are checked before the run folder exists, so a mistake
+prints `error: ...` (exit 2) and leaves nothing behind. Ctrl-C or SIGTERM ends the run as aborted
+(exit 130); any other failure as failed (exit 1). The last line printed is the final metrics as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+
+from core.backbones import list_backbones
+from core.config import RunConfig
+from core.data import list_presets
+from core.jobs import resolved
+from core.methods import METHODS
+from core.runs import RunRecorder, RunStore
+from core.setup import prepare
+from core.train import train
+from core.worker import process_start, reason
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m core.train", description="Train one run.",
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--config", help="YAML file with RunConfig keys; flags override it")
+    parser.add_argument("--list", action="store_true", help="list tasks, backbones and methods, then exit")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    for f in dataclasses.fields(RunConfig):
+        flag = "--" + f.name.replace("_", "-")
+        kind = {"int": int, "float": float}.get(str(f.type).split(" ")[0].rstrip(","), str)
+        if f.name in ("template",):
+            kind = _int_or_text
+        elif "bool" in str(f.type):
+            kind = _boolean
+        elif "list" in str(f.type):
+            parser.add_argument(flag, action="append", default=None, help=f.metadata["help"])
+            continue
+        parser.add_argument(flag, type=kind, default=None, help=f.metadata["help"])
+    return parser.parse_args(argv)
+
+
+def _boolean(text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def _int_or_text(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    base = RunConfig.from_yaml(args.config).to_dict() if args.config else {}
+    flags = {f.name: getattr(args, f.name) for f in dataclasses.fields(RunConfig)
+             if getattr(args, f.name) is not None}
+    return RunConfig.from_dict({**base, **flags})
+
+
+def print_catalog() -> None:
+    print("tasks (or a CSV/JSONL/CoNLL file, or a hub dataset id such as glue/sst2):")
+    for name, text in list_presets().items():
+        print(f"  {name:14} {text}")
+    print("backbones (or any hub model id):")
+    for name, text in list_backbones().items():
+        print(f"  {name:14} {text}")
+    print("methods:")
+    for name, spec in METHODS.items():
+        print(f"  {name:14} {spec.summary} [{', '.join(spec.families)}]")
+
+
+class Stopped(BaseException):
+    """SIGTERM reached the CLI: end the run as aborted, as Ctrl-C (SIGINT) does."""
+
+
+def _stop(number, _frame):
+    raise Stopped(signal.Signals(number).name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.list:
+        print_catalog()
+        return 0
+    try:  # settings and data are checked before a run folder exists: a mistake leaves nothing behind
+        config = resolved(config_from_args(args))
+        prepared = prepare(config)
+    except (ValueError, KeyError) as error:  # our errors say what to change: no stack trace
+        print(f"error: {error.args[0] if isinstance(error, KeyError) and error.args else error}", file=sys.stderr)
+        return 2
+    if prepared.warning:
+        print(f"warning: {prepared.warning}", file=sys.stderr)
+    # a SIGTERM that comes while the run folder is being written waits for it, then aborts the run
+    deferred: list[str] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: deferred.append("SIGTERM")) \
+        if threading.current_thread() is threading.main_thread() else None
+    run = RunStore(config.out).create(prepared.setup.config, status="running", runner="cli", pid=os.getpid(),
+                                      pid_start=process_start(os.getpid()))
+    print(f"run folder: {run.path}", file=sys.stderr)
+    try:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, _stop)
+        if deferred:
+            raise Stopped(deferred[0])
+        final = train(config, RunRecorder(run), show_progress=not args.quiet, prepared=prepared)
+    except (KeyboardInterrupt, Stopped) as stop:
+        name = "SIGINT" if isinstance(stop, KeyboardInterrupt) else str(stop)
+        run.set_status("aborted", error=f"stopped by {name}")
+        print(f"aborted: stopped by {name}", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - recorded on the run, then said
+        if not getattr(error, "user_facing", False):
+            traceback.print_exc()
+        run.set_status("failed", error=reason(error))
+        print(f"error: {reason(error)}", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    print(json.dumps({"run": str(run.path), **final}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

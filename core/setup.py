@@ -1,0 +1,123 @@
+"""Build a run (its task, backbone and model) and run a model over features.
+
+Training (core.train), typed-input inference (core.inference), the classroom's zero-shot scoring
+(core.classroom) and the web lab's preview (core.preview) all start here, so none of them
+imports the training loop.
+
+    s = setup(config)                          # task, resolved config, backbone, model
+    s = setup(config, weights=False)           # the same on PyTorch's meta device: no weights read
+    p = prepare(config)                        # + encoded data and the step budget (what train() needs)
+    metrics, predictions = evaluate(s, examples, s.encode(examples))
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from functools import partial
+
+import torch
+from torch.utils.data import DataLoader
+from transformers import set_seed
+
+from core.backbones import load_backbone
+from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, planned_steps, resolve
+from core.data import load_task
+from core.methods import build_model, check_fits
+from core.tasks import collate, family_of
+
+
+def checked_config(config: RunConfig, task) -> RunConfig:
+    """The config resolved with the task's defaults, refused before any backbone is touched when the
+    method does not fit the task or the task's family cannot work with a setting."""
+    config = resolve(config, task.defaults)
+    check_fits(config.method, task.family)
+    family_of(task).check_config(config)
+    return config
+
+
+@dataclasses.dataclass
+class Setup:
+    """Everything a run needs, built once; also what inference rebuilds from a run folder."""
+    config: RunConfig
+    task: object
+    family: object
+    backbone: object
+    model: torch.nn.Module
+
+    def encode(self, examples: list[dict]) -> list[dict]:
+        return self.family.encode(self.task, examples, self.backbone.tokenizer, self.config.max_length,
+                                  cloze=self.model.cloze, doc_stride=self.config.doc_stride)
+
+    def loader(self, features: list[dict], shuffle: bool, batch_size: int | None = None) -> DataLoader:
+        return DataLoader(features, batch_size=batch_size or self.config.batch_size, shuffle=shuffle,
+                          collate_fn=partial(collate, pad_token_id=self.backbone.tokenizer.pad_token_id),
+                          generator=torch.Generator().manual_seed(self.config.seed))
+
+
+def setup(config: RunConfig, task=None, weights: bool = True, max_rows: int | None = None) -> Setup:
+    """Load the task (unless given, e.g. a benchmark's real-data Task), the backbone and the method.
+    weights=False builds everything on the meta device from the model's config (the preview: nothing
+    downloaded beyond config.json and the tokenizer, nothing allocated, no random draws);
+    max_rows reads at most that many examples of a user's file."""
+    task = task or load_task(config.task, config.family, max_rows=max_rows)
+    config = checked_config(config, task)  # before the slow backbone load
+    if weights:
+        set_seed(config.seed)
+    backbone = load_backbone(config.backbone, seed=config.seed, weights=weights)
+    check_for_backbone(config, backbone.max_positions, backbone.kind)
+    with contextlib.nullcontext() if weights else torch.device("meta"):
+        model = build_model(config, backbone, task)
+    return Setup(config, task, family_of(task), backbone, model)
+
+
+@dataclasses.dataclass
+class Prepared:
+    """A run ready to train: built, encoded and budgeted. Every mistake in the settings or the data
+    is raised while preparing, so the CLI can refuse it before a run folder exists."""
+    setup: Setup
+    train_examples: list[dict]
+    dev_examples: list[dict]
+    train_features: list[dict]
+    dev_features: list[dict]
+    total_steps: int
+    warning: str | None = None
+
+
+def prepare(config: RunConfig, task=None) -> Prepared:
+    s = setup(config, task)
+    config = s.config
+    train_examples = s.task.train[:config.max_train_examples] if config.max_train_examples else s.task.train
+    dev_examples = s.task.dev[:config.max_eval_examples] if config.max_eval_examples else s.task.dev
+    train_features, dev_features = s.encode(train_examples), s.encode(dev_examples)
+    total_steps = planned_steps(config, len(train_features))
+    warning = check_step_budget(total_steps)
+    if total_steps > 0 and not any(p.requires_grad for p in s.model.parameters()):
+        raise ConfigError(f"{config.method} has nothing to train here; set epochs to 0 for zero-shot")
+    return Prepared(s, train_examples, dev_examples, train_features, dev_features, total_steps, warning)
+
+
+@torch.no_grad()
+def run_model(s: Setup, features: list[dict], accelerator=None) -> list[dict]:
+    """The model's outputs for each feature, as numpy arrays; token-level outputs are cut to the
+    feature's own length (padding removed)."""
+    device = accelerator.device if accelerator is not None else next(s.model.parameters()).device
+    autocast = accelerator.autocast if accelerator is not None else contextlib.nullcontext
+    was_training = s.model.training
+    s.model.eval()
+    outputs, at = [], 0
+    for batch in s.loader(features, shuffle=False, batch_size=max(s.config.batch_size, 32)):
+        batch = {k: v.to(device) for k, v in batch.items()}
+        with autocast():
+            out = {k: v.float().cpu().numpy() for k, v in s.model(batch).items()}
+        for row in range(batch["input_ids"].shape[0]):
+            length = len(features[at]["input_ids"])
+            outputs.append({k: v[row][:length] if s.family.head != "sequence" else v[row] for k, v in out.items()})
+            at += 1
+    s.model.train(was_training)
+    return outputs
+
+
+def evaluate(s: Setup, examples: list[dict], features: list[dict], accelerator=None) -> tuple[dict, list]:
+    """-> (metrics, predictions) on `examples`."""
+    predictions = s.family.predict(s.task, run_model(s, features, accelerator), features, examples)
+    return s.family.compute_metrics(s.task, predictions, examples), predictions
