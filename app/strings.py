@@ -13,8 +13,7 @@ SOURCES = [("Preset", "preset"), ("Upload a file", "upload"), ("Hub dataset", "h
 PRESET = "Preset task"
 UPLOAD = "Your data (CSV, TSV, JSON lines or CoNLL; split 80/20 into train/dev)"
 FAMILY = "Task family of the file"
-FAMILIES = [("infer from the columns", "auto"), ("classification", "classification"),
-            ("tagging (NER, SRL)", "tagging"), ("question answering", "qa")]
+FAMILY_AUTO = ("infer from the columns", "auto")  # then one choice per task family in the catalog
 HUB_ID = "Hub dataset id"
 HUB_PLACEHOLDER = "glue/sst2, super_glue/rte, conll2003, squad, or owner/name (press Enter)"
 BACKBONE = "Backbone"
@@ -150,5 +149,6 @@ STEPS = "P-tuning steps"
 TRAIN_PROMPT = "Train a continuous prompt (P-tuning)"
 PROMPT_STARTED = "P-tuning run `{run}` queued; its dev accuracy appears beside the templates as it trains."
 PTUNING_BAR = "P-tuning ({state})"
-NOT_CLASSIFICATION = "'{task}' is a {family} task; the classroom needs a classification preset."
+NOT_CLASSIFICATION = ("'{task}' is a {family} task; the classroom needs a preset whose answers are label words "
+                      "(a classification preset).")
 KIND_ZERO_SHOT, KIND_EDITED, KIND_PTUNING = "zero-shot", "edited, zero-shot", "continuous prompt"

@@ -165,19 +165,19 @@ def build() -> dict[str, gr.components.Component]:
         c["refresh"] = gr.Button(S.REFRESH, scale=0, min_width=100)
         c["only_errors"] = gr.Checkbox(False, label=S.ONLY_ERRORS, scale=1)
     c["summary"] = gr.Markdown(elem_id="inspect-summary")
-    with gr.Group(visible=False) as c["classification"]:
+    with gr.Group(visible=False) as c["classes"]:
         with gr.Row():
             c["confusion"] = gr.Plot(label=S.CONFUSION, scale=1)
             c["class_table"] = gr.Dataframe(headers=S.EXAMPLE_COLUMNS, interactive=False, wrap=True, scale=2,
                                             max_height=420, column_widths=["7%", "51%", "12%", "12%", "11%", "7%"])
     with gr.Group(visible=False) as c["examples_group"]:
         c["example"] = gr.Dropdown([], label=S.EXAMPLE, elem_id="inspect-example", allow_custom_value=True)
-        with gr.Row(visible=False) as c["tagging"]:
+        with gr.Row(visible=False) as c["tags"]:
             with gr.Column():
                 c["pred_tags"] = gr.HighlightedText(label=S.PREDICTED, show_legend=True, elem_id="inspect-predicted")
                 c["gold_tags"] = gr.HighlightedText(label=S.GOLD, show_legend=True, elem_id="inspect-gold")
             c["tag_table"] = gr.HTML()
-        with gr.Column(visible=False) as c["qa"]:
+        with gr.Column(visible=False) as c["spans"]:
             c["qa_detail"] = gr.Markdown()
             c["passage"] = gr.HighlightedText(label=S.PASSAGE, color_map=QA_COLORS, show_legend=True,
                                               elem_id="inspect-passage")
@@ -197,7 +197,7 @@ def build() -> dict[str, gr.components.Component]:
     c["error"] = gr.Markdown()
 
     example_outputs = [c["pred_tags"], c["gold_tags"], c["tag_table"], c["passage"], c["qa_detail"]]
-    load_outputs = [c["summary"], c["error"], c["classification"], c["examples_group"], c["tagging"], c["qa"],
+    load_outputs = [c["summary"], c["error"], c["classes"], c["examples_group"], c["tags"], c["spans"],
                     c["confusion"], c["class_table"], c["qa_table"], c["example"], c["text"], c["second"],
                     c["highlight"], *example_outputs, c["raw"]]
 

@@ -240,7 +240,8 @@ def build() -> dict[str, gr.components.Component]:
                                       visible=start["source"] == "preset")
             c["upload"] = gr.File(label=S.UPLOAD, file_types=[".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt"],
                                   type="filepath", visible=start["source"] == "upload")
-            c["family"] = gr.Dropdown(S.FAMILIES, value=start["family"], label=S.FAMILY,
+            c["family"] = gr.Dropdown([S.FAMILY_AUTO, *((name, name) for name in cat["families"])],
+                                      value=start["family"], label=S.FAMILY,
                                       visible=start["source"] == "upload")
             c["hub_id"] = gr.Textbox(label=S.HUB_ID, placeholder=S.HUB_PLACEHOLDER, value=start["hub_id"],
                                      visible=start["source"] == "hub")

@@ -7,6 +7,7 @@ preset's verbalizer, so no template words need engineering.
 from core.methods.base import (MethodError, MethodSpec, cloze_for, fresh_lm_head, is_head, lm_head_params,
                                null_template, register, set_trainable, task_head, verbalizer_head)
 from core.model import PromptModel
+from core.tasks import family_of
 
 
 def is_bias(name: str, _=None) -> bool:
@@ -17,7 +18,7 @@ def build(config, backbone, task) -> PromptModel:
     if not any(is_bias(name) for name, _ in backbone.body.named_parameters()):
         raise MethodError(f"{backbone.name} ({backbone.config.model_type}) has no bias terms, so BitFit would "
                           "train nothing; use it on BERT-style encoders, or choose LoRA / p-tuning-v2")
-    if task.family == "classification" and task.templates:
+    if family_of(task).cloze and task.templates:  # a family scored through label words: the null prompt
         cloze = cloze_for(config, backbone, task, template=null_template(task))
         model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), cloze=cloze)
         fresh, unused = fresh_lm_head(backbone), set()
