@@ -77,3 +77,34 @@ def python(code: str, **kwargs) -> subprocess.Popen:
     """`python -c code` in the repository, its output captured."""
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, **kwargs)
+
+
+def with_bystander(root: Path):
+    """-> (store, a finished run nobody should touch, its files and index row now) for the
+    'nothing else was touched' check: `(folder_bytes(b.path), index_rows(root)[b.id]) == before`."""
+    store = RunStore(root)
+    bystander = finished_run(store)
+    return store, bystander, (folder_bytes(bystander.path), index_rows(root)[bystander.id])
+
+
+def worker_in_process(run) -> int:
+    """core.worker.main on `run` in this process, its signal handlers put back afterwards."""
+    import core.worker
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        return core.worker.main(str(run.path))
+    finally:
+        signal.signal(signal.SIGTERM, handlers[0])
+        signal.signal(signal.SIGINT, handlers[1])
+
+
+def sigterm(cli: subprocess.Popen) -> str:
+    """Send SIGTERM to a CLI run, wait for it (killing it if it hangs), -> its stderr."""
+    try:
+        cli.send_signal(signal.SIGTERM)
+        _, err = cli.communicate(timeout=60)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+    return err

@@ -13,7 +13,8 @@ import core.worker
 from core.jobs import JobManager, death_reason, oom_kills
 from core.runs import Run, RunStore
 from core.worker import reason
-from reltools import finished_run, folder_bytes, index_rows, status_of, stray_entries, tiny_config, wait_for
+from reltools import (folder_bytes, index_rows, status_of, stray_entries, tiny_config, wait_for, with_bystander,
+                      worker_in_process)
 
 HINT = "Try a smaller batch size, max length or backbone."
 NUMBERS = "its last recorded peak was 2.0 GiB; the machine has 16.0 GiB"
@@ -91,9 +92,7 @@ ENDINGS = {
 @pytest.mark.parametrize("ending", ENDINGS)
 def test_the_scheduler_records_how_its_worker_ended(root, machine, ending):
     code, status, error = ENDINGS[ending]
-    store = RunStore(root)
-    bystander = finished_run(store)
-    before = folder_bytes(bystander.path), index_rows(root)[bystander.id]
+    store, bystander, before = with_bystander(root)
     run = store.create(tiny_config(root))
     jobs = JobManager(store, max_concurrent=1)
     assert store.claim(run.id)
@@ -115,9 +114,7 @@ def test_the_scheduler_records_how_its_worker_ended(root, machine, ending):
 
 
 def test_a_real_worker_killed_by_sigkill_is_interrupted_and_frees_its_slot(root):
-    store = RunStore(root)
-    bystander = finished_run(store)
-    before = folder_bytes(bystander.path), index_rows(root)[bystander.id]
+    store, bystander, before = with_bystander(root)
     jobs = JobManager(store, max_concurrent=1)
     run_id = jobs.submit(tiny_config(root, max_steps=1_000_000, eval_every=1_000_000))
     behind = store.create(tiny_config(root))  # waits for the slot; damaged, so it fails without a worker
@@ -172,16 +169,9 @@ def test_the_worker_records_running_out_of_memory(root, machine, monkeypatch, ca
     def train(*args, **kwargs):
         raise error
     monkeypatch.setattr(core.train, "train", train)
-    store = RunStore(root)
-    bystander = finished_run(store)
-    before = folder_bytes(bystander.path), index_rows(root)[bystander.id]
+    store, bystander, before = with_bystander(root)
     run = store.create(tiny_config(root), status="running")
-    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
-    try:
-        assert core.worker.main(str(run.path)) == 1
-    finally:
-        signal.signal(signal.SIGTERM, handlers[0])
-        signal.signal(signal.SIGINT, handlers[1])
+    assert worker_in_process(run) == 1
     status = status_of(root, run.id)
     assert (status["status"], status["error"], status["runner"]) == ("failed", message, "worker")
     assert (index_rows(root)[run.id]["status"], index_rows(root)[run.id]["error"]) == ("failed", message)

@@ -3,7 +3,6 @@ where, the best checkpoint *before* it is what is saved (never the weights train
 CLI and the worker record the run as failed with the message."""
 import json
 import re
-import signal
 
 import pytest
 import torch
@@ -13,7 +12,7 @@ import core.train
 import core.worker
 from core.runs import RunRecorder, RunStore
 from core.tasks.classification import Classification
-from reltools import finished_run, folder_bytes, index_rows, status_of, stray_entries, tiny_config
+from reltools import finished_run, folder_bytes, index_rows, status_of, stray_entries, tiny_config, worker_in_process
 
 ARGS = ["--task", "sentiment", "--backbone", "tiny-encoder", "--method", "p-tuning-v2", "--max-train-examples", "16",
         "--max-eval-examples", "8", "--batch-size", "8", "--max-length", "64", "--prompt-length", "4", "--quiet"]
@@ -86,12 +85,7 @@ def test_an_infinite_loss_before_any_evaluation_keeps_no_parameters(root, watch)
     watch["arm"](step=1, bad=float("inf"))
     store = RunStore(root)
     run = store.create(tiny_config(root, max_steps=8, eval_every=4), status="running")
-    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
-    try:
-        assert core.worker.main(str(run.path)) == 1
-    finally:
-        signal.signal(signal.SIGTERM, handlers[0])
-        signal.signal(signal.SIGINT, handlers[1])
+    assert worker_in_process(run) == 1
     message = ("diverged at step 1 (loss inf); try a lower learning rate. No checkpoint was evaluated before it, "
                "so no trained parameters are kept.")
     assert (status_of(root, run.id)["status"], status_of(root, run.id)["error"]) == ("failed", message)

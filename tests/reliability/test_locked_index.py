@@ -8,8 +8,7 @@ import time
 import pytest
 
 from core.jobs import JobManager
-from core.runs import RunStore
-from reltools import finished_run, folder_bytes, index_rows, status_of, stray_entries, tiny_config, wait_for
+from reltools import folder_bytes, index_rows, status_of, stray_entries, tiny_config, wait_for, with_bystander
 
 HOLD_SECONDS = 35.0
 
@@ -30,9 +29,7 @@ def metric_rows(root, run_id) -> int:
 
 @pytest.mark.slow
 def test_a_run_trains_through_a_long_index_lock(root):
-    store = RunStore(root)
-    bystander = finished_run(store)
-    before = folder_bytes(bystander.path), index_rows(root)[bystander.id]
+    store, bystander, before = with_bystander(root)
     jobs = JobManager(store, max_concurrent=1)
     run_id = jobs.submit(tiny_config(root, max_steps=8, eval_every=2))
     assert jobs._children and index_rows(root)[run_id]["status"] == "running"

@@ -1,7 +1,6 @@
 """One claimant per run: a claim has one winner, two schedulers ticking the same queue start a run
 once (and leave each other's runs alone), a CLI run is never claimed or interrupted by a scheduler
 on the same folder, SIGTERM ends a CLI run as aborted, and only one process holds the scheduler lock."""
-import signal
 import subprocess
 import sys
 import textwrap
@@ -10,7 +9,7 @@ import time
 
 from core.jobs import JobManager
 from core.runs import RunStore
-from reltools import (ROOT, finished_run, folder_bytes, index_rows, status_of, stray_entries, tiny_config,
+from reltools import (ROOT, sigterm, finished_run, folder_bytes, index_rows, status_of, stray_entries, tiny_config,
                       wait_for)
 
 
@@ -130,12 +129,10 @@ def test_a_cli_run_is_left_alone_by_a_scheduler_and_sigterm_aborts_it(root):
         trained = len((root / run_id / "metrics.jsonl").read_text().splitlines())
         assert trained >= 2  # it kept training all along
 
-        cli.send_signal(signal.SIGTERM)
-        out, err = cli.communicate(timeout=60)
-    finally:
-        if cli.poll() is None:
-            cli.kill()
-            cli.wait()
+    except BaseException:
+        cli.kill()
+        raise
+    err = sigterm(cli)
     assert cli.returncode == 130, err[-2000:]
     assert "aborted: stopped by SIGTERM" in err and "Traceback" not in err
     status = status_of(root, run_id)
@@ -155,12 +152,10 @@ def test_sigterm_as_soon_as_the_cli_run_exists_aborts_it(root):
         run_id = wait_for(lambda: next((p.parent.name for p in root.glob("*/status.json")
                                         if status_of(root, p.parent.name).get("pid") == cli.pid), None),
                           timeout=90, every=0.0005, what="the CLI's run folder")
-        cli.send_signal(signal.SIGTERM)
-        out, err = cli.communicate(timeout=60)
-    finally:
-        if cli.poll() is None:
-            cli.kill()
-            cli.wait()
+    except BaseException:
+        cli.kill()
+        raise
+    err = sigterm(cli)
     assert cli.returncode == 130, err[-2000:]
     assert (status_of(root, run_id)["status"], status_of(root, run_id)["error"]) == ("aborted", "stopped by SIGTERM")
     assert (index_rows(root)[run_id]["status"], index_rows(root)[run_id]["error"]) == ("aborted", "stopped by SIGTERM")
