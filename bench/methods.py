@@ -34,10 +34,10 @@ def _train_in_child(config_dict: dict, real: str | None, sizes: tuple[int, int],
     from core.train import train
     task = None
     if real == "sst2":
-        from core.data import load_shared_sst2
+        from bench.shared_data import load_shared_sst2
         task = load_shared_sst2(SHARED / "sst2" / "train.tsv", *sizes, seed=0)
     elif real == "conll2003":
-        from core.data import load_shared_conll2003
+        from bench.shared_data import load_shared_conll2003
         task = load_shared_conll2003(SHARED / "conll2003" / "train.txt", *sizes, seed=0)
     try:
         queue.put(train(RunConfig(**config_dict), show_progress=False, task=task))

@@ -1,5 +1,8 @@
 """The real public data files in ../shared/data (SST-2, CoNLL-2003) as benchmark Tasks.
 
+Used by bench/methods.py only (not a source the app or the CLI offers), hence here and not in
+core/data.
+
 Benchmarks train on a seeded sample of the training file and evaluate on a disjoint held-out
 slice of the same file (the official dev sets are not there); the data is read in place, never
 copied into the repo. See /work/shared/data/README.md.
@@ -12,11 +15,11 @@ from pathlib import Path
 from core.data.build import make_task
 from core.data.errors import DataError
 from core.data.files import read_file
-from core.data.iob import tag_names
+from core.tasks.iob import tag_names
 from core.data.presets import is_preset, read_meta
 from core.tasks.base import Task
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SST2_LABELS = {"0": "negative", "1": "positive"}
 CONLL_TYPES = ("LOC", "MISC", "ORG", "PER")
 

@@ -415,7 +415,10 @@ class RunStore:
 
     def list(self, **where) -> list[dict]:
         """Index rows, newest first; `where` filters on equal columns (e.g. task='ner')."""
-        clauses = " AND ".join(f"{k} = ?" for k in where if k in COLUMNS)
+        unknown = sorted(set(where) - set(COLUMNS))
+        if unknown:
+            raise ValueError(f"runs have no column {', '.join(unknown)}")
+        clauses = " AND ".join(f"{k} = ?" for k in where)
         sql = "SELECT * FROM runs" + (f" WHERE {clauses}" if where else "") + " ORDER BY created DESC"
         with closing(self._connect()) as db:
             return [dict(row) for row in db.execute(sql, tuple(where.values()))]

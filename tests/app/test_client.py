@@ -67,6 +67,7 @@ def test_bad_input_is_a_message_and_launches_nothing(served):
     assert len(client.predict(api_name="/list_runs")) == before
 
 
+@pytest.mark.slow  # real workers are started, killed and crashed: about 15 s
 def test_queue_abort_crash_and_killed_worker(served, tmp_path):
     lab, client = served
     _, long_run = train(client, LONG_FORM)

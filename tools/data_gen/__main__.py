@@ -1,7 +1,7 @@
-"""Regenerate every preset dataset: ``python -m presets.data_gen [--out DIR] [--only NAME]``.
+"""Regenerate every preset dataset: ``python -m tools.data_gen [--out DIR] [--only NAME]``.
 
-Writes <out>/<preset>/train.jsonl and dev.jsonl (default out: presets/data next
-to this package). Output is deterministic, so rerunning on an unchanged
+Writes <out>/<preset>/train.jsonl and dev.jsonl (default out: the repository's
+presets/data). Output is deterministic, so rerunning on an unchanged
 generator reproduces the committed files byte for byte.
 """
 
@@ -14,7 +14,7 @@ from .jsonl import write_jsonl
 
 BUILDERS = {"sentiment": sentiment.build, "nli": nli.build, "ner": ner.build, "qa": qa.build,
             "qa-v2": qa_v2.build}
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "presets" / "data"
 
 
 def _summary(rows: list[dict]) -> str:

@@ -8,7 +8,7 @@ and never repeat a train passage.
 """
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .qa_kinds import KINDS
 from .qa_passages import Passage, answer, answerable_slots, ask, render
@@ -17,6 +17,7 @@ from .qa_world import World
 SEED = 4404
 N_TRAIN = 600
 N_DEV = 220
+PassageRows = Callable[[random.Random, Passage, str], list[dict]]  # (rng, passage, pid) -> rows
 
 
 def passages(rng: random.Random, world: World, seen: set) -> Iterator[Passage]:
@@ -47,18 +48,26 @@ def _passage_rows(rng: random.Random, passage: Passage, pid: str) -> list[dict]:
     return rows
 
 
-def _split(rng: random.Random, name: str, n: int, seen: set) -> list[dict]:
-    rows = []
-    stream = passages(rng, World(rng, dev=name == "dev"), seen)
-    for i, passage in enumerate(stream):
-        rows += _passage_rows(rng, passage, f"qa-{name}-{i:04d}")
-        if len(rows) >= n:
-            return rows[:n]
-    return rows
+def build_splits(seed: int, prefix: str, passage_rows: PassageRows,
+                 sizes: dict[str, int]) -> dict[str, list[dict]]:
+    """{split: rows} for each split in order, from one seeded stream of passages never seen before.
+
+    `passage_rows(rng, passage, pid)` writes the questions of one passage (qa and qa-v2 differ
+    only there); a split's World is built with held-out names when the split is "dev".
+    """
+    rng = random.Random(seed)
+    seen: set = set()
+    splits = {}
+    for name, n in sizes.items():
+        rows: list[dict] = []
+        for i, passage in enumerate(passages(rng, World(rng, dev=name == "dev"), seen)):
+            rows += passage_rows(rng, passage, f"{prefix}-{name}-{i:04d}")
+            if len(rows) >= n:
+                break
+        splits[name] = rows[:n]
+    return splits
 
 
 def build(seed: int = SEED) -> dict[str, list[dict]]:
     """Return {"train": rows, "dev": rows} in the SQuAD 1.1 field layout."""
-    rng = random.Random(seed)
-    seen: set = set()
-    return {"train": _split(rng, "train", N_TRAIN, seen), "dev": _split(rng, "dev", N_DEV, seen)}
+    return build_splits(seed, "qa", _passage_rows, {"train": N_TRAIN, "dev": N_DEV})

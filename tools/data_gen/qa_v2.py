@@ -10,9 +10,8 @@ the model has to check the passage rather than the question.
 
 import random
 
-from .qa import passages, row
+from .qa import build_splits, row
 from .qa_passages import Passage, answer, answerable_slots, ask, missing_slots
-from .qa_world import World
 
 SEED = 5505
 N_TRAIN = 600
@@ -49,18 +48,6 @@ def _passage_rows(rng: random.Random, passage: Passage, pid: str) -> list[dict]:
             for j, (q, a) in enumerate(items)]
 
 
-def _split(rng: random.Random, name: str, n: int, seen: set) -> list[dict]:
-    rows = []
-    stream = passages(rng, World(rng, dev=name == "dev"), seen)
-    for i, passage in enumerate(stream):
-        rows += _passage_rows(rng, passage, f"qa2-{name}-{i:04d}")
-        if len(rows) >= n:
-            return rows[:n]
-    return rows
-
-
 def build(seed: int = SEED) -> dict[str, list[dict]]:
     """Return {"train": rows, "dev": rows}; SQuAD 2.0 layout plus "is_impossible"."""
-    rng = random.Random(seed)
-    seen: set = set()
-    return {"train": _split(rng, "train", N_TRAIN, seen), "dev": _split(rng, "dev", N_DEV, seen)}
+    return build_splits(seed, "qa2", _passage_rows, {"train": N_TRAIN, "dev": N_DEV})

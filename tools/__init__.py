@@ -1,0 +1,1 @@
+"""Build tools that are not part of the lab: generators of the shipped preset data."""
