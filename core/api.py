@@ -14,7 +14,8 @@ from core.config import PRECISIONS, PROMPT_ENCODERS, PROMPT_INITS, ConfigError, 
 from core.data import DataError, load_task
 from core.data.presets import preset_metas
 from core.guard import check_visitor_config
-from core.jobs import JobManager, resolved
+from core.jobs import JobManager
+from core.setup import resolved
 from core.methods import METHODS, MethodError, check_fits
 from core.runs import ACTIVE, STATUSES, NoSuchRun, Run, RunStore
 from core.tasks import all_families

@@ -22,7 +22,7 @@ import traceback
 from core.backbones import list_backbones
 from core.config import RunConfig
 from core.data import list_presets
-from core.jobs import resolved
+from core.setup import resolved
 from core.methods import METHODS
 from core.runs import RunRecorder, RunStore
 from core.setup import prepare

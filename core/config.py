@@ -57,6 +57,24 @@ class ConfigError(ValueError):
     """A config value that cannot work; the message names the field and what is allowed."""
 
 
+def parse_verbalizer(text: str) -> dict[str, str]:
+    """'negative: terrible, positive: great' (or a JSON object) -> {label: word}."""
+    import json
+    text = text.strip()
+    try:
+        if text.startswith("{"):
+            mapping = json.loads(text)
+        else:
+            pairs = [part.split(":", 1) for part in text.split(",") if part.strip()]
+            mapping = {label.strip(): word.strip() for label, word in pairs}
+    except ValueError:
+        mapping = None
+    if not isinstance(mapping, dict) or not mapping:
+        raise ConfigError(f"verbalizer must map each label to its word, e.g. 'negative: terrible, positive: great', "
+                          f"got {text!r}")
+    return mapping
+
+
 def check_number(name: str, value, optional: bool, whole: bool, allowed, what: str):
     """-> `value` if it is a real, finite number that `allowed` accepts (an integral float such as
     8.0, which YAML and gr.Number send, becomes 8 for a whole-number field); else ConfigError.
@@ -110,6 +128,10 @@ class RunConfig:
                                 "with {text}/{text_a}/{text_b} and {mask}", 0)
     ptuning_template: str | None = _help("P-tuning template: {prompt} slots share prompt_length; literal "
                                          "words are anchor tokens; None takes the preset's")
+    verbalizer: dict[str, str] | None = _help("label words for hand-written prompts, P-tuning and BitFit's null "
+                                              "prompt: 'negative: terrible, positive: great' (or a mapping); "
+                                              "None takes the chosen template's")
+    like: str | None = _help("take this preset's hyperparameters (e.g. 'sentiment') for a file or hub dataset")
     tune_backbone: bool = _help("P-tuning: also fine-tune the backbone", False)
     lora_rank: int = _help("LoRA rank", 8)
     lr: float | None = _help("learning rate")
@@ -164,6 +186,14 @@ class RunConfig:
              f"family must be one of {', '.join(FAMILIES)}, got {self.family!r}")
         need(isinstance(self.out, str) and self.out.strip() != "",
              f"out must be the name of a folder for run folders, got {self.out!r}")
+        if isinstance(self.verbalizer, str):
+            self.verbalizer = parse_verbalizer(self.verbalizer)
+        need(self.verbalizer is None or (isinstance(self.verbalizer, dict) and self.verbalizer and all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in self.verbalizer.items())),
+             f"verbalizer must map each label to its word, e.g. 'negative: terrible, positive: great', "
+             f"got {self.verbalizer!r}")
+        need(self.like is None or (isinstance(self.like, str) and self.like.strip() != ""),
+             f"like must name a preset whose hyperparameters to take, got {self.like!r}")
         if isinstance(self.init_from, str):
             self.init_from = [self.init_from]
         elif self.init_from is None or isinstance(self.init_from, tuple):
@@ -212,18 +242,30 @@ class RunConfig:
             elif isinstance(value, list):
                 parts += [f"{flag} {v}" for v in value]
             elif value is not None:
-                text = str(value)
+                text = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
                 parts.append(f"{flag} {text!r}" if " " in text or "{" in text else f"{flag} {text}")
         return " ".join(parts)
 
 
 METHOD_DEFAULTS = Path(__file__).resolve().parent.parent / "presets" / "methods.yaml"
+FAMILY_DEFAULTS = Path(__file__).resolve().parent.parent / "presets" / "families.yaml"
 
 
 @functools.lru_cache(maxsize=1)
 def method_defaults() -> dict[str, dict]:
     """presets/methods.yaml: method -> default hyperparameters, and `all` for every method."""
     return yaml.safe_load(METHOD_DEFAULTS.read_text())
+
+
+@functools.lru_cache(maxsize=1)
+def _family_defaults() -> dict[str, dict]:
+    return yaml.safe_load(FAMILY_DEFAULTS.read_text()) or {}
+
+
+def family_defaults(family: str) -> dict[str, dict]:
+    """presets/families.yaml: the defaults of a task of this family that brings none of its own
+    (a user's file, a hub dataset), per method and `all`, in the shape of a preset's `defaults`."""
+    return _family_defaults().get(family) or {}
 
 
 def resolve(config: RunConfig, task_defaults: dict[str, dict]) -> RunConfig:

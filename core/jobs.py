@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from core.config import RunConfig, resolve
+from core.config import RunConfig
 from core.runs import Run, RunStore
 from core.worker import OOM_HINT, gib, memory_mb, process_start
 
@@ -32,13 +32,6 @@ try:
     import fcntl
 except ImportError:  # Windows: one app per runs folder is the user's business
     fcntl = None
-
-
-def resolved(config: RunConfig) -> RunConfig:
-    """The config with every default filled in (as training will use it), from the task preset's
-    YAML and presets/methods.yaml: no data is read, so the web process can do it for any task."""
-    from core.data.presets import preset_defaults
-    return resolve(config, preset_defaults(config.task))
 
 
 def default_concurrency() -> int:
@@ -110,6 +103,7 @@ class JobManager:
 
     def submit(self, config: RunConfig, owner: str | None = None) -> str:
         """Queue a run; its config.yaml is the resolved config (the only time it is written)."""
+        from core.setup import resolved  # the model libraries load only where runs are queued
         run = self.store.create(resolved(config), owner=owner)
         if self.holds_scheduler_lock():  # a second app on this folder queues; the scheduler's owner starts it
             self.tick()

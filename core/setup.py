@@ -14,23 +14,58 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from functools import partial
+from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader
 from transformers import set_seed
 
 from core.backbones import load_backbone
-from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, planned_steps, resolve
+from core.config import (ConfigError, RunConfig, check_for_backbone, check_step_budget, family_defaults,
+                         planned_steps, resolve)
 from core.data import load_task
-from core.methods import build_model, check_fits
+from core.data.hub import HUB_DATASETS
+from core.data.presets import is_preset, list_presets, preset_defaults
+from core.methods import build_model, check_fits, check_label_words
 from core.tasks import collate, family_of
+
+
+def like_defaults(preset: str) -> dict[str, dict]:
+    """`--like <preset>`: that preset's hyperparameters."""
+    if not is_preset(preset):
+        raise ConfigError(f"like: '{preset}' is not a preset; choose one of {', '.join(list_presets())}")
+    return preset_defaults(preset)
+
+
+def task_defaults(config: RunConfig, task) -> dict[str, dict]:
+    """The defaults a run's task gives `resolve`: --like's preset's, else the task preset's, else those of
+    its family (a user's file or a hub dataset brings none of its own)."""
+    if config.like:
+        return like_defaults(config.like)
+    return task.defaults or family_defaults(task.family)
+
+
+def resolved(config: RunConfig) -> RunConfig:
+    """The config with every default filled in as training will fill it, without reading the data
+    beyond a user file's first records (the web process resolves what it queues). A hub dataset whose
+    family is not known without downloading it is left for the worker to resolve."""
+    if config.like:
+        return resolve(config, like_defaults(config.like))
+    if is_preset(config.task):
+        return resolve(config, preset_defaults(config.task))
+    family = config.family or (HUB_DATASETS[config.task].family if config.task in HUB_DATASETS else None)
+    if family is None and Path(config.task).expanduser().exists():
+        family = load_task(config.task, max_rows=20).family
+    return resolve(config, family_defaults(family)) if family else config
 
 
 def checked_config(config: RunConfig, task) -> RunConfig:
     """The config resolved with the task's defaults, refused before any backbone is touched when the
-    method does not fit the task or the task's family cannot work with a setting."""
-    config = resolve(config, task.defaults)
+    method does not fit the task, its label words are missing, or the task's family cannot work with
+    a setting."""
+    config = resolve(config, task_defaults(config, task))
     check_fits(config.method, task.family)
+    check_label_words(config, task)
     family_of(task).check_config(config)
     return config
 

@@ -25,18 +25,18 @@ UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt")
 FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method", "prompt_length",
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
           "epochs", "max_steps", "batch_size", "seed", "max_length", "max_train_examples", "max_eval_examples",
-          "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay"]
+          "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay", "verbalizer", "like"]
 # optional counts: 0 (what an empty gr.Number shows) means "not set"
 OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every")
 INTEGERS = ("prompt_length", "lora_rank", "max_steps", "batch_size", "seed", "max_length", "max_train_examples",
             "max_eval_examples", "eval_every", "doc_stride")
 # The form's widgets for settings only some methods read; each method's `knobs` (core) say which it reads.
 KNOB_FIELDS = ("prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
-               "lora_rank")
+               "lora_rank", "verbalizer")
 # Knobs the task preset and the method have defaults for: refilled when the task or method changes.
 RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "max_length")
 # The form's first values: where the data comes from, then RunConfig's own defaults (core's one place).
-SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": ""}
+SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "", "like": ""}
 FALLBACK_FORM = {**SOURCE_FORM, **{name: 0 if name in OPTIONAL and value is None else value
                                    for name, value in catalog()["defaults"].items() if name in FIELDS}}
 
@@ -115,6 +115,7 @@ def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
                   eval_every=ints["eval_every"], doc_stride=ints["doc_stride"] or defaults["doc_stride"],
                   precision=values["precision"] or defaults["precision"],
                   warmup_ratio=values["warmup_ratio"] or 0.0, weight_decay=values["weight_decay"] or 0.0,
+                  like=(values.get("like") or None) if values.get("source") in ("upload", "hub") else None,
                   out=lab_state.current().out())
     for name, shown in method_knobs(values["method"]).items():
         if not shown:
@@ -124,7 +125,9 @@ def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
         elif name in ("reparameterize", "tune_backbone"):
             fields[name] = bool(values[name])
         elif name == "template":
-            fields[name] = ints_or_zero(values[name])
+            fields[name] = template_value(values[name])
+        elif name == "verbalizer":
+            fields[name] = (values[name] or "").strip() or None
         else:
             fields[name] = values[name] or defaults[name]
     if resolve_defaults:
@@ -135,8 +138,13 @@ def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
     return config
 
 
-def ints_or_zero(value) -> int:
-    return int(value) if value not in (None, "") else 0
+def template_value(value) -> int | str:
+    """The template box: a preset template's index (from the picker), or a template the visitor typed."""
+    if value in (None, ""):
+        return 0
+    if isinstance(value, (int, float)) or str(value).strip().isdigit():
+        return int(float(value))
+    return str(value).strip()
 
 
 def preview_view(values: dict) -> tuple[str, str, str, str]:
@@ -223,7 +231,7 @@ def _refill_updates(values: dict, keep: tuple[str, ...] = ()) -> list:
 
 
 KNOB_OUTPUTS = ["prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
-                "lora_rank", "lr", "epochs", "batch_size", "max_length"]
+                "lora_rank", "verbalizer", "lr", "epochs", "batch_size", "max_length"]
 
 
 def build() -> dict[str, gr.components.Component]:
@@ -245,6 +253,8 @@ def build() -> dict[str, gr.components.Component]:
                                       visible=start["source"] == "upload")
             c["hub_id"] = gr.Textbox(label=S.HUB_ID, placeholder=S.HUB_PLACEHOLDER, value=start["hub_id"],
                                      visible=start["source"] == "hub")
+            c["like"] = gr.Dropdown([S.LIKE_NONE, *((name, name) for name in cat["tasks"])], value=start["like"] or "",
+                                    label=S.LIKE, info=S.LIKE_INFO, visible=start["source"] != "preset")
             c["task_note"] = gr.Markdown()
             with gr.Row():
                 c["backbone"] = gr.Dropdown([(f"{n} — {d}", n) for n, d in backbones.items()], value=start["backbone"],
@@ -263,7 +273,9 @@ def build() -> dict[str, gr.components.Component]:
                                                  visible=shown["tune_backbone"])
                 # any index: the choices follow the preset, and core checks the index against it
                 c["template"] = gr.Dropdown([], value=None, label=S.TEMPLATE, visible=shown["template"],
-                                            allow_custom_value=True)
+                                            allow_custom_value=True, info=S.TEMPLATE_INFO)
+                c["verbalizer"] = gr.Textbox(start["verbalizer"] or "", label=S.VERBALIZER, info=S.VERBALIZER_INFO,
+                                             visible=shown["verbalizer"])
                 c["prompt_init"] = gr.Radio(choices["prompt_init"], value=start["prompt_init"], label=S.PROMPT_INIT,
                                             visible=shown["prompt_init"])
                 c["lora_rank"] = gr.Number(start["lora_rank"], label=S.LORA_RANK, precision=0,
@@ -312,15 +324,17 @@ def build() -> dict[str, gr.components.Component]:
 
     def on_source(source):
         return [gr.update(visible=source == "preset"), gr.update(visible=source == "upload"),
-                gr.update(visible=source == "upload"), gr.update(visible=source == "hub")]
+                gr.update(visible=source == "upload"), gr.update(visible=source == "hub"),
+                gr.update(visible=source != "preset")]
 
-    c["source"].change(on_source, c["source"], [c["preset"], c["upload"], c["family"], c["hub_id"]],
+    c["source"].change(on_source, c["source"], [c["preset"], c["upload"], c["family"], c["hub_id"], c["like"]],
                        show_progress="hidden", api_visibility="undocumented")
     for trigger in (c["source"].input, c["preset"].input, c["method"].input, c["upload"].upload, c["family"].input,
-                    c["hub_id"].submit):
+                    c["hub_id"].submit, c["like"].input):
         trigger(on_refill, form, refill_outputs, show_progress="minimal", trigger_mode="always_last",
                 api_visibility="undocumented")
-    knob_inputs = [c[n] for n in FIELDS if n not in ("source", "preset", "method", "upload", "family", "hub_id")]
+    knob_inputs = [c[n] for n in FIELDS if n not in ("source", "preset", "method", "upload", "family", "hub_id",
+                                                      "like")]
     for component in knob_inputs:
         component.input(on_preview, form, preview_outputs, show_progress="hidden", trigger_mode="always_last",
                         api_visibility="undocumented")

@@ -8,7 +8,7 @@ from core.methods import prefix_tuning  # noqa: F401
 from core.methods import p_tuning_v2  # noqa: F401
 from core.methods import bitfit  # noqa: F401
 from core.methods import lora  # noqa: F401
-from core.methods.base import METHODS, MethodError, MethodSpec
+from core.methods.base import METHODS, MethodError, MethodSpec, check_words_cover, chosen_template, label_words
 from core.methods.transfer import transfer_prompts
 from core.config import resolve
 from core.tasks import get_family
@@ -26,6 +26,16 @@ def check_fits(method: str, family: str) -> None:
         raise MethodError(f"{method} does not fit a {family} task: {spec.unsupported_reason}")
 
 
+def check_label_words(config, task) -> None:
+    """Before any backbone loads: a method that scores label words has them, for every label, and a
+    hand-written prompt has its template (a user's file brings neither unless the run gives them)."""
+    spec = get_method(config.method)
+    if spec.cloze_only:
+        check_words_cover(label_words(config, task), task, config.method)
+        if "template" in spec.knobs:
+            chosen_template(config, task)
+
+
 def build_model(config, backbone, task):
     """The method's model for this task; the config is resolved first (methods read resolved values)."""
     check_fits(config.method, task.family)
@@ -36,4 +46,4 @@ def build_model(config, backbone, task):
     return model
 
 
-__all__ = ["METHODS", "MethodError", "MethodSpec", "build_model", "check_fits", "get_method"]
+__all__ = ["METHODS", "MethodError", "MethodSpec", "build_model", "check_fits", "check_label_words", "get_method"]

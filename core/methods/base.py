@@ -91,20 +91,49 @@ def task_head(config, backbone, task) -> nn.Module:
     return build_head(family.head, backbone, max(len(task.labels), 1), config.dropout)
 
 
+def label_words(config, task) -> dict[str, str] | None:
+    """The verbalizer in force: the run's own (--verbalizer), else its chosen template's, else None."""
+    if config.verbalizer:
+        return config.verbalizer
+    if not task.templates:
+        return None
+    index = config.template if isinstance(config.template, int) and config.template < len(task.templates) else 0
+    return task.templates[index]["verbalizer"]
+
+
+def chosen_template(config, task) -> str:
+    """The hand-written template: the run's own string, else the task's template at that index."""
+    if isinstance(config.template, str):
+        return config.template
+    if not task.templates:
+        raise MethodError(f"task '{task.name}' has no hand-written templates: give one with --template "
+                          "'{text} It was {mask}.' (or template: in a YAML config, or the template box in the web "
+                          "lab), with the label words in --verbalizer")
+    if not 0 <= config.template < len(task.templates):
+        raise MethodError(f"template index {config.template} is out of range: task '{task.name}' has "
+                          f"{len(task.templates)} templates (0-{len(task.templates) - 1})")
+    return task.templates[config.template]["template"]
+
+
+def check_words_cover(words: dict[str, str] | None, task, method: str) -> None:
+    """Every label of the task needs exactly one word; a word for a label the task lacks is a typo."""
+    if words is None:
+        raise MethodError(f"{method} scores label words, and task '{task.name}' has none: give them with "
+                          f"--verbalizer '{', '.join(f'{label}: <word>' for label in task.labels[:4])}' "
+                          "(verbalizer: in a YAML config, the label-words box in the web lab)")
+    missing, unknown = [l for l in task.labels if l not in words], [k for k in words if k not in task.labels]
+    if missing or unknown:
+        raise MethodError(f"verbalizer {words} does not fit task '{task.name}': "
+                          + "; ".join(([f"no word for {', '.join(missing)}"] if missing else [])
+                                      + ([f"{', '.join(unknown)} is not a label"] if unknown else []))
+                          + f" (labels: {', '.join(task.labels)})")
+
+
 def cloze_for(config, backbone, task, template: str | None = None, prompt_length: int = 0) -> Cloze:
     """The template + verbalizer for cloze-style methods (manual prompts, P-tuning, BitFit's null prompt)."""
-    if not task.templates:
-        raise MethodError(f"task '{task.name}' has no verbalizer (label words); cloze-style methods need "
-                          "a preset with templates, or use fine-tuning / prompt-tuning / p-tuning-v2")
-    chosen = config.template
-    if isinstance(chosen, int):
-        if not 0 <= chosen < len(task.templates):
-            raise MethodError(f"template index {chosen} is out of range: task '{task.name}' has "
-                              f"{len(task.templates)} templates (0-{len(task.templates) - 1})")
-        entry = task.templates[chosen]
-    else:
-        entry = {"template": chosen, "verbalizer": task.templates[0]["verbalizer"]}
-    return Cloze(template or entry["template"], entry["verbalizer"], backbone.kind, prompt_length)
+    words = label_words(config, task)
+    check_words_cover(words, task, config.method)
+    return Cloze(template or chosen_template(config, task), words, backbone.kind, prompt_length)
 
 
 def verbalizer_head(backbone, task, cloze: Cloze) -> VerbalizerHead:

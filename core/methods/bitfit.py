@@ -4,8 +4,8 @@ On classification it is paired with a null prompt (Logan IV et al., 2022, "Cutti
 prompts and parameters"): the input followed by [MASK], read by the LM head through the
 preset's verbalizer, so no template words need engineering.
 """
-from core.methods.base import (MethodError, MethodSpec, cloze_for, fresh_lm_head, is_head, lm_head_params,
-                               null_template, register, set_trainable, task_head, verbalizer_head)
+from core.methods.base import (MethodError, MethodSpec, cloze_for, fresh_lm_head, is_head, label_words,
+                               lm_head_params, null_template, register, set_trainable, task_head, verbalizer_head)
 from core.model import PromptModel
 from core.tasks import family_of
 
@@ -18,7 +18,7 @@ def build(config, backbone, task) -> PromptModel:
     if not any(is_bias(name) for name, _ in backbone.body.named_parameters()):
         raise MethodError(f"{backbone.name} ({backbone.config.model_type}) has no bias terms, so BitFit would "
                           "train nothing; use it on BERT-style encoders, or choose LoRA / p-tuning-v2")
-    if family_of(task).cloze and task.templates:  # a family scored through label words: the null prompt
+    if family_of(task).cloze and label_words(config, task):  # label words given: the null prompt reads them
         cloze = cloze_for(config, backbone, task, template=null_template(task))
         model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), cloze=cloze)
         fresh, unused = fresh_lm_head(backbone), set()
@@ -29,4 +29,5 @@ def build(config, backbone, task) -> PromptModel:
     return model
 
 
-SPEC = register(MethodSpec("bitfit", "bias terms + head only (null prompt on classification)", build))
+SPEC = register(MethodSpec("bitfit", "bias terms + head only (null prompt on classification)", build,
+                           knobs=("verbalizer",)))

@@ -62,10 +62,11 @@ def test_form_becomes_the_run_config_with_only_the_methods_knobs(lab):
 def test_method_knobs_follow_the_catalog():
     assert train.method_knobs("p-tuning-v2") == {"prompt_length": True, "reparameterize": True, "prompt_encoder": False,
                                                  "tune_backbone": False, "template": False, "prompt_init": False,
-                                                 "lora_rank": False}
+                                                 "lora_rank": False, "verbalizer": False}
     assert train.method_knobs("p-tuning")["prompt_encoder"] and not train.method_knobs("p-tuning")["reparameterize"]
     assert not train.method_knobs("fine-tuning")["prompt_length"]
     assert train.method_knobs("lora")["lora_rank"] and train.method_knobs("manual-prompt")["template"]
+    assert all(train.method_knobs(m)["verbalizer"] for m in ("manual-prompt", "p-tuning", "bitfit"))
 
 
 def test_refill_takes_the_presets_defaults_for_the_method_and_previews(lab):
