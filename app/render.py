@@ -78,9 +78,16 @@ def queue_positions(index: list[dict]) -> dict[str, int]:
 
 
 def best_text(row: dict) -> str:
+    """The best dev metric, and what it means: the test metric when a test split exists, else the last
+    checkpoint's dev metric beside it (the best one chose itself, so it is optimistic)."""
     if row.get("best_metric") is None:
         return ""
-    return f"{row.get('metric_name') or 'metric'} {row['best_metric']:.3f}"
+    text = f"{row.get('metric_name') or 'metric'} {row['best_metric']:.3f}"
+    if row.get("test_metric") is not None:
+        return text + S.TEST_METRIC.format(value=row["test_metric"])
+    if row.get("last_metric") is not None:
+        return text + S.LAST_METRIC.format(value=row["last_metric"])
+    return text
 
 
 def runs_table(index: list[dict]) -> list[list]:

@@ -35,8 +35,10 @@ ACTIVE = ("queued", "running")
 COLUMNS = {"id": "TEXT PRIMARY KEY", "created": "REAL", "task": "TEXT", "backbone": "TEXT", "method": "TEXT",
            "status": "TEXT", "error": "TEXT", "trainable": "INTEGER", "total": "INTEGER", "share": "TEXT",
            "metric_name": "TEXT", "best_metric": "REAL", "wall_time": "REAL", "peak_memory_mb": "REAL",
-           "step": "INTEGER", "total_steps": "INTEGER", "owner": "TEXT", "family": "TEXT"}
-FINAL_COLUMNS = ("trainable", "total", "share", "metric_name", "best_metric", "wall_time", "peak_memory_mb")
+           "step": "INTEGER", "total_steps": "INTEGER", "owner": "TEXT", "family": "TEXT",
+           "test_metric": "REAL", "last_metric": "REAL"}
+FINAL_COLUMNS = ("trainable", "total", "share", "metric_name", "best_metric", "wall_time", "peak_memory_mb",
+                 "test_metric", "last_metric")
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")  # what `create` makes: no dots, no slashes
 EXPORTED = ("config.yaml", "trained.safetensors", "predictions.json", "final.json", "metrics.jsonl")
 UPLOADS = "uploads"

@@ -116,6 +116,7 @@ class Prepared:
     dev_features: list[dict]
     total_steps: int
     warning: str | None = None
+    test_examples: list[dict] = dataclasses.field(default_factory=list)  # reported on, never selected on
 
 
 def prepare(config: RunConfig, task=None) -> Prepared:
@@ -128,7 +129,8 @@ def prepare(config: RunConfig, task=None) -> Prepared:
     warning = check_step_budget(total_steps)
     if total_steps > 0 and not any(p.requires_grad for p in s.model.parameters()):
         raise ConfigError(f"{config.method} has nothing to train here; set epochs to 0 for zero-shot")
-    return Prepared(s, train_examples, dev_examples, train_features, dev_features, total_steps, warning)
+    return Prepared(s, train_examples, dev_examples, train_features, dev_features, total_steps, warning,
+                    list(getattr(s.task, "test", None) or []))
 
 
 @torch.no_grad()

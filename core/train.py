@@ -63,6 +63,7 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
     eval_every = config.eval_every or max(1, math.ceil(total_steps / 10))
     recorder.start(config, s.task.family, total_steps, format_share(n_trainable, n_total), p.warning)
     best = {"metric": -math.inf, "step": 0, "metrics": {}, "state": None, "predictions": None, "eval_seconds": 0.0}
+    last = {"step": 0, "metrics": {}}
 
     def log(step: int, loss: float | None, dev: dict | None = None) -> None:
         recorder.log({"step": step, "loss": loss, "lr": scheduler.get_last_lr()[0], "elapsed": time.time() - started,
@@ -73,6 +74,7 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
         eval_started = time.time()
         metrics, predictions = evaluate(s, p.dev_examples, p.dev_features, accelerator)
         log(step, loss, metrics)
+        last.update(step=step, metrics=metrics)
         if metrics[s.family.main_metric] > best["metric"]:
             best.update(metric=metrics[s.family.main_metric], step=step, metrics=metrics, predictions=predictions,
                         state=s.model.trainable_state_dict())
@@ -119,6 +121,9 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
              "seconds_per_step": train_seconds / step if step else None,
              "wall_time": time.time() - started, "peak_memory_mb": peak_memory_mb(),
              **({"diverged": diverged} if diverged else {})}
+    if kept:
+        s.model.load_trainable(best["state"])
+        final = honest(final, last, s, p.test_examples, accelerator)
     predictions = s.family.display(s.task, p.dev_examples, best["predictions"]) if kept else None
     recorder.finish(final, best["state"], predictions)  # the best checkpoint's parameters, never diverged ones
     if diverged is not None:
@@ -127,9 +132,21 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
                 else "No checkpoint was evaluated before it, so no trained parameters are kept")
         raise Diverged(f"diverged at step {diverged['step']} (loss {diverged['loss']}); try a lower learning rate. "
                        f"{note}.")
-    if kept:
-        s.model.load_trainable(best["state"])  # a library caller gets the best model back
-    return final
+    return final  # the model holds the best checkpoint's parameters
+
+
+def honest(final: dict, last: dict, s, test_examples: list[dict], accelerator) -> dict:
+    """What the reported number means. With a test split: the checkpoint chosen on dev, its test metrics.
+    Without: the dev metric that chose the checkpoint is optimistic, so the last checkpoint's is beside it."""
+    metric = s.family.main_metric
+    if test_examples:
+        test, _ = evaluate(s, test_examples, s.encode(test_examples), accelerator)
+        return {**final, "test": test, "test_metric": test[metric],
+                "evaluation": f"checkpoint chosen on dev ({len(s.task.dev)} examples), reported on test "
+                              f"({len(test_examples)} examples)"}
+    return {**final, "last_step": last["step"], "last_metric": last["metrics"].get(metric),
+            "evaluation": "checkpoint chosen on the dev set it is reported on (optimistic); the last "
+                          "checkpoint's dev metric is beside it"}
 
 
 def main(argv: list[str] | None = None) -> int:

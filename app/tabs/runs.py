@@ -55,6 +55,9 @@ def run_view(run_id: str | None, owner: str | None = None) -> dict:
     error = row.get("error") or status.get("error")
     if error and state not in ("running", "queued", "finished"):
         lines.append(S.FAILED_REASON.format(error=error))
+    evaluation = run.final().get("evaluation") if state in ("finished", "failed") else None
+    if evaluation:
+        lines.append(S.EVALUATION.format(text=evaluation))
     damage = run.damage()
     if damage and "damaged" not in (error or ""):
         lines.append(S.DAMAGED.format(run=run_id, damage=damage))
