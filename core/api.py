@@ -60,6 +60,25 @@ def preview(config: RunConfig) -> dict:
     return _preview(config.to_yaml())
 
 
+def measured_seconds_per_step(store: RunStore, backbone: str, method: str, family: str | None,
+                              newest: int = 10) -> tuple[float | None, int]:
+    """The lab's own measurement: the median wall time per step (evaluation included) of the newest
+    finished runs of this backbone, method and family on this machine. -> (seconds or None, runs used)."""
+    rows = [row for row in store.list(backbone=backbone, method=method, status="finished")
+            if row.get("family") in (None, family)][:newest]
+    rates = sorted(row["wall_time"] / row["step"] for row in rows if row.get("wall_time") and row.get("step"))
+    return (rates[len(rates) // 2], len(rates)) if rates else (None, 0)
+
+
+def budget(store: RunStore, info: dict) -> dict:
+    """What a previewed run will cost: its optimizer steps, the epochs they make, and an estimate of its
+    duration from `measured_seconds_per_step` (None when this lab has not run anything like it yet)."""
+    config = info["resolved"]
+    rate, runs = measured_seconds_per_step(store, config["backbone"], config["method"], info["family"])
+    return {"steps": info["total_steps"], "epochs": info["epochs"],
+            "seconds": rate * info["total_steps"] if rate is not None else None, "measured_runs": runs}
+
+
 def task_info(name: str) -> dict:
     task = load_task(name)
     return {"name": task.name, "family": task.family, "labels": task.labels, "templates": task.templates,
@@ -104,5 +123,5 @@ def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[in
 
 
 __all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
-           "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline",
+           "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline",
            "predict_text", "preview", "resolve", "resolved", "score_templates", "task_info"]

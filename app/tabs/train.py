@@ -17,8 +17,8 @@ from gradio.utils import get_upload_folder
 from app import lab as lab_state
 from app import strings as S
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from app.render import task_label
-from core.api import RunConfig, catalog, check_visitor_config, preview, task_info
+from app.render import seconds, task_label
+from core.api import RunConfig, budget, catalog, check_visitor_config, preview, task_info
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt")
 
@@ -153,7 +153,14 @@ def preview_view(values: dict) -> tuple[str, str, str, str]:
         info = preview(config_from_form(values))
     except INPUT_ERRORS as error:
         return error_box(message_of(error)), "", "", ""
-    notes = "".join(f"\n\n{note}" for note in (info.get("data_note"), info.get("warning")) if note)
+    cost = budget(lab_state.current().store, info)
+    time_text = (S.BUDGET_TIME.format(duration=seconds(cost["seconds"]), runs=cost["measured_runs"])
+                 if cost["seconds"] is not None else S.BUDGET_UNKNOWN)
+    few = (S.FEW_EPOCHS.format(epochs=cost["epochs"])
+           if "prompt_length" in catalog()["methods"][info["resolved"]["method"]]["knobs"] and cost["epochs"] < 5 else "")
+    notes = "".join(f"\n\n{note}" for note in (S.BUDGET.format(steps=cost["steps"], epochs=cost["epochs"],
+                                                                time=time_text), few, info.get("data_note"),
+                                                 info.get("warning")) if note)
     return "", S.SHARE.format(**info) + notes, info["cli"], info["yaml"]
 
 

@@ -316,3 +316,10 @@ def test_train_prompt_queues_ptuning_on_the_same_dev_examples(lab):
     config = lab.store.get(config["id"]).config()
     assert (config["method"], config["max_steps"], config["max_eval_examples"]) == ("p-tuning", 30, 40)
     assert "queued" in message
+
+
+def test_the_preview_shows_the_budget_and_warns_about_few_epochs_for_prompts(lab):
+    _, share, *_ = train.preview_view({**TINY_FORM, "max_steps": 4})
+    assert "**Budget:** 4 optimizer steps" in share and "no earlier run" in share and "20-100 epochs" in share
+    _, share, *_ = train.preview_view({**TINY_FORM, "method": "fine-tuning", "max_steps": 4})
+    assert "20-100 epochs" not in share
