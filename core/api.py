@@ -18,6 +18,7 @@ from core.jobs import JobManager
 from core.setup import resolved
 from core.methods import METHODS, MethodError, check_fits
 from core.runs import ACTIVE, STATUSES, NoSuchRun, Run, RunStore
+from core.seeds import over_seeds, parse_seeds, seed_groups
 from core.tasks import all_families
 from core.tasks.cloze import TemplateError
 
@@ -123,5 +124,5 @@ def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[in
 
 
 __all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
-           "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline",
+           "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline", "over_seeds", "parse_seeds", "seed_groups",
            "predict_text", "preview", "resolve", "resolved", "score_templates", "task_info"]

@@ -25,6 +25,7 @@ from core.data import list_presets
 from core.setup import resolved
 from core.methods import METHODS
 from core.runs import RunRecorder, RunStore
+from core.seeds import over_seeds, parse_seeds, spread
 from core.setup import prepare
 from core.train import train
 from core.worker import process_start, reason
@@ -36,6 +37,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--config", help="YAML file with RunConfig keys; flags override it")
     parser.add_argument("--list", action="store_true", help="list tasks, backbones and methods, then exit")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--seeds", nargs="+", type=int, default=None,
+                        help="repeat the run once per seed and print the mean and spread of its metric")
     for f in dataclasses.fields(RunConfig):
         flag = "--" + f.name.replace("_", "-")
         kind = {"int": int, "float": float}.get(str(f.type).split(" ")[0].rstrip(","), str)
@@ -96,10 +99,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:  # settings and data are checked before a run folder exists: a mistake leaves nothing behind
         config = resolved(config_from_args(args))
-        prepared = prepare(config)
+        configs = over_seeds(config, parse_seeds(args.seeds)) if args.seeds else [config]
+        prepared = prepare(configs[0])
     except (ValueError, KeyError) as error:  # our errors say what to change: no stack trace
         print(f"error: {error.args[0] if isinstance(error, KeyError) and error.args else error}", file=sys.stderr)
         return 2
+    finals = []
+    for i, one in enumerate(configs):
+        code, final = train_one(one, prepared if i == 0 else prepare(one), args.quiet)
+        if code:
+            return code
+        finals.append(final)
+    if len(finals) > 1:
+        metric = finals[0]["metric_name"]
+        summary = {"seeds": [c.seed for c in configs], "runs": [f["run"] for f in finals], "metric_name": metric,
+                   "best": spread([f["best_metric"] for f in finals])}
+        if all("test_metric" in f for f in finals):
+            summary["test"] = spread([f["test_metric"] for f in finals])
+        print(f"{metric} over seeds {summary['seeds']}: {summary['best']['mean']:.4f} ± {summary['best']['std']:.4f}",
+              file=sys.stderr)
+        print(json.dumps(summary))
+    return 0
+
+
+def train_one(config: RunConfig, prepared, quiet: bool) -> tuple[int, dict | None]:
+    """One run in its own folder, recorded as the CLI's. -> (exit code, final metrics with the run folder)."""
     if prepared.warning:
         print(f"warning: {prepared.warning}", file=sys.stderr)
     # a SIGTERM that comes while the run folder is being written waits for it, then aborts the run
@@ -114,23 +138,24 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, _stop)
         if deferred:
             raise Stopped(deferred[0])
-        final = train(config, RunRecorder(run), show_progress=not args.quiet, prepared=prepared)
+        final = train(config, RunRecorder(run), show_progress=not quiet, prepared=prepared)
     except (KeyboardInterrupt, Stopped) as stop:
         name = "SIGINT" if isinstance(stop, KeyboardInterrupt) else str(stop)
         run.set_status("aborted", error=f"stopped by {name}")
         print(f"aborted: stopped by {name}", file=sys.stderr)
-        return 130
+        return 130, None
     except Exception as error:  # noqa: BLE001 - recorded on the run, then said
         if not getattr(error, "user_facing", False):
             traceback.print_exc()
         run.set_status("failed", error=reason(error))
         print(f"error: {reason(error)}", file=sys.stderr)
-        return 1
+        return 1, None
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    print(json.dumps({"run": str(run.path), **final}))
-    return 0
+    final = {"run": str(run.path), **final}
+    print(json.dumps(final))
+    return 0, final
 
 
 if __name__ == "__main__":

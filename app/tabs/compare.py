@@ -11,7 +11,7 @@ from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import compare_table, main_metric, run_choice, task_label
-from core.api import fine_tuning_baseline
+from core.api import fine_tuning_baseline, seed_groups
 
 TICK_SECONDS = 3.0
 
@@ -21,10 +21,11 @@ def choices(owner: str | None = None) -> list[tuple[str, str]]:
     return [run_choice(r) for r in lab_state.current().runs(owner)]
 
 
-def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[list[list], object, tuple, str]:
-    """-> (table rows, overlaid curves figure or None, signature of what is shown, a note on runs left out)."""
+def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[list[list], object, tuple, str, str]:
+    """-> (table rows, overlaid curves figure or None, signature of what is shown, a note on runs left out,
+    the mean and spread of runs that differ only in their seed)."""
     lab = lab_state.current()
-    rows, series, problems = [], [], []
+    rows, series, problems, configs = [], [], [], []
     for run_id in run_ids or []:
         try:
             row = lab.row(run_id, owner)
@@ -37,11 +38,25 @@ def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[l
             problems.append(S.DAMAGED.format(run=run_id, damage=damage))
         rows.append(row)
         series.append((f"{run_id} ({row['method']})", run.metrics()))
+        if not damage:
+            configs.append((row, run.config()))
     names = {r.get("metric_name") for r in rows if r.get("metric_name")}
     metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
     signature = (tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series)), tuple(problems))
     figure = plots.curves(series, metric) if any(metrics for _, metrics in series) else None
-    return compare_table(rows), figure, signature, error_box(" ".join(problems))
+    return compare_table(rows), figure, signature, error_box(" ".join(problems)), seeds_text(seed_groups(configs))
+
+
+def seeds_text(groups: list[dict]) -> str:
+    """Markdown: one line per configuration run over several seeds."""
+    if not groups:
+        return ""
+    lines = [S.SEED_GROUPS, "", "| method | runs | best dev: mean ± std | test: mean ± std |", "|---|---|---|---|"]
+    for g in groups:
+        test = f"{g['test']['mean']:.3f} ± {g['test']['std']:.3f}" if g["test"] else ""
+        lines.append(S.SEED_GROUP.format(method=g["method"], seeds=", ".join(map(str, g["seeds"])),
+                                         metric=g["metric_name"] or "", test=test, **g["best"]))
+    return "\n".join(lines)
 
 
 def baseline(run_ids: list[str] | None, owner: str | None = None) -> tuple[str, list[str]]:
@@ -83,18 +98,19 @@ def build() -> dict[str, gr.components.Component]:
         c["baseline"] = gr.Button(S.BASELINE, variant="primary", scale=1, elem_id="compare-baseline")
     c["message"] = gr.Markdown()
     c["table"] = gr.Dataframe(headers=S.COMPARE_COLUMNS, interactive=False, wrap=True, elem_id="compare-table")
+    c["seeds"] = gr.Markdown(elem_id="compare-seeds")
     c["plot"] = gr.Plot(label=S.OVERLAY, elem_id="compare-plot")
 
     def on_change(run_ids, seen, request: gr.Request):
-        table, figure, signature, problems = compare_view(run_ids, visitors.owner(request))
+        table, figure, signature, problems, seeds = compare_view(run_ids, visitors.owner(request))
         if signature == seen:
-            return gr.skip(), gr.skip(), seen, gr.skip()
-        return table, figure, signature, problems
+            return gr.skip(), gr.skip(), seen, gr.skip(), gr.skip()
+        return table, figure, signature, problems, seeds
 
     def on_refresh(request: gr.Request):
         return gr.update(choices=choices(visitors.owner(request)))
 
-    outputs = [c["table"], c["plot"], c["seen"], c["message"]]
+    outputs = [c["table"], c["plot"], c["seen"], c["message"], c["seeds"]]
     c["runs"].change(on_change, [c["runs"], c["seen"]], outputs, concurrency_limit=None, api_name="compare")
     c["timer"].tick(on_change, [c["runs"], c["seen"]], outputs, show_progress="hidden",
                     concurrency_limit=None, api_visibility="undocumented")

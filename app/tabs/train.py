@@ -18,14 +18,14 @@ from app import lab as lab_state
 from app import strings as S
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import seconds, task_label
-from core.api import RunConfig, budget, catalog, check_visitor_config, preview, task_info
+from core.api import RunConfig, budget, catalog, check_visitor_config, over_seeds, parse_seeds, preview, task_info
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt")
 
 FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method", "prompt_length",
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
           "epochs", "max_steps", "batch_size", "seed", "max_length", "max_train_examples", "max_eval_examples",
-          "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay", "verbalizer", "like"]
+          "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay", "verbalizer", "like", "seeds"]
 # optional counts: 0 (what an empty gr.Number shows) means "not set"
 OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every")
 INTEGERS = ("prompt_length", "lora_rank", "max_steps", "batch_size", "seed", "max_length", "max_train_examples",
@@ -36,7 +36,8 @@ KNOB_FIELDS = ("prompt_length", "reparameterize", "prompt_encoder", "tune_backbo
 # Knobs the task preset and the method have defaults for: refilled when the task or method changes.
 RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "max_length")
 # The form's first values: where the data comes from, then RunConfig's own defaults (core's one place).
-SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "", "like": ""}
+SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "", "like": "",
+               "seeds": ""}
 FALLBACK_FORM = {**SOURCE_FORM, **{name: 0 if name in OPTIONAL and value is None else value
                                    for name, value in catalog()["defaults"].items() if name in FIELDS}}
 
@@ -210,16 +211,20 @@ def refill(values: dict, keep: tuple[str, ...] = ()) -> dict:
 
 def launch(values: dict, owner: str | None) -> tuple[str, str]:
     """Validate the form (the same checks the worker would meet first) and queue the run for `owner`
-    (the visitor, decided by the server). -> (message, new run id). Raises INPUT_ERRORS for the caller."""
+    (the visitor, decided by the server), once per seed when the Seeds box lists several.
+    -> (message, the first new run id). Raises INPUT_ERRORS for the caller."""
     lab = lab_state.current()
     if lab.shared and owner is None:
         raise ValueError(S.NO_VISITOR)
     config = config_from_form(values)
+    configs = over_seeds(config, parse_seeds(values["seeds"])) if (values.get("seeds") or "").strip() else [config]
     preview(config)  # task, backbone and method fit: else a message now, not a failed run
     if (values.get("source") or "preset") == "upload":
-        config = config.replace(task=stable_upload(config.task))
-    run_id = lab.jobs.submit(config, owner=owner)
-    return info_box(S.STARTED.format(run=run_id)), run_id
+        configs = [c.replace(task=stable_upload(c.task)) for c in configs]
+    run_ids = [lab.jobs.submit(c, owner=owner) for c in configs]
+    message = S.STARTED.format(run=run_ids[0]) if len(run_ids) == 1 else \
+        S.STARTED_SEEDS.format(n=len(run_ids), runs=", ".join(f"`{r}`" for r in run_ids))
+    return info_box(message), run_ids[0]
 
 
 # -- Gradio wiring -----------------------------------------------------------------------------
@@ -304,6 +309,7 @@ def build() -> dict[str, gr.components.Component]:
                     c["precision"] = gr.Dropdown(choices["precision"], value=start["precision"], label=S.PRECISION)
                     c["warmup_ratio"] = gr.Number(start["warmup_ratio"], label=S.WARMUP)
                     c["weight_decay"] = gr.Number(start["weight_decay"], label=S.WEIGHT_DECAY)
+                    c["seeds"] = gr.Textbox(start["seeds"], label=S.SEEDS, info=S.SEEDS_INFO)
             c["button"] = gr.Button(S.TRAIN_BUTTON, variant="primary", elem_id="train-button")
             c["message"] = gr.Markdown(elem_id="train-message")
         with gr.Column(scale=2):
@@ -341,7 +347,7 @@ def build() -> dict[str, gr.components.Component]:
         trigger(on_refill, form, refill_outputs, show_progress="minimal", trigger_mode="always_last",
                 api_visibility="undocumented")
     knob_inputs = [c[n] for n in FIELDS if n not in ("source", "preset", "method", "upload", "family", "hub_id",
-                                                      "like")]
+                                                      "like", "seeds")]
     for component in knob_inputs:
         component.input(on_preview, form, preview_outputs, show_progress="hidden", trigger_mode="always_last",
                         api_visibility="undocumented")

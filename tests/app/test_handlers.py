@@ -241,7 +241,8 @@ def test_compare_table_and_overlaid_curves(lab):
     a = fake_run(lab, rows=ROWS, final={"best_metric": 0.6, "metric_name": "accuracy", "trainable": 10, "total": 1000,
                                         "wall_time": 65.0, "peak_memory_mb": 512.0})
     b = fake_run(lab, method="fine-tuning", rows=ROWS[:2])
-    table, figure, _, problems = compare.compare_view([a.id, b.id])
+    table, figure, _, problems, seeds = compare.compare_view([a.id, b.id])
+    assert seeds == ""  # two different methods: no group over seeds
     assert problems == ""
     assert table[0][5] == "1.00" and table[0][6] == "accuracy 0.600" and table[0][7] == "1m 05s"
     assert table[0][8] == "512 MB"
@@ -323,3 +324,19 @@ def test_the_preview_shows_the_budget_and_warns_about_few_epochs_for_prompts(lab
     assert "**Budget:** 4 optimizer steps" in share and "no earlier run" in share and "20-100 epochs" in share
     _, share, *_ = train.preview_view({**TINY_FORM, "method": "fine-tuning", "max_steps": 4})
     assert "20-100 epochs" not in share
+
+
+def test_compare_groups_runs_that_differ_only_in_their_seed(lab):
+    runs = [fake_run(lab, method="p-tuning-v2", seed=seed, final={"best_metric": best, "metric_name": "accuracy"})
+            for seed, best in ((1, 0.6), (2, 0.8), (3, 0.7))]
+    other = fake_run(lab, method="p-tuning-v2", seed=4, lr=0.5, final={"best_metric": 0.1, "metric_name": "accuracy"})
+    *_, seeds = compare.compare_view([r.id for r in runs] + [other.id])
+    assert "3 seeds (1, 2, 3)" in seeds and "accuracy 0.700 ± 0.100 (min 0.600, max 0.800)" in seeds
+
+
+def test_launch_over_seeds_queues_one_run_per_seed(lab):
+    message, first = train.launch({**TINY_FORM, "seeds": "1, 2, 3"}, None)
+    seeds = sorted(lab.store.get(row["id"]).config()["seed"] for row in lab.store.list())
+    assert seeds == [1, 2, 3] and "3 runs (one per seed)" in message and first in message
+    with pytest.raises(ValueError, match="seeds must be 1 to 20 different whole numbers"):
+        train.launch({**TINY_FORM, "seeds": "1, 1"}, None)

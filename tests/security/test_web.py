@@ -98,7 +98,7 @@ def test_run_ids_that_are_paths_are_refused_on_every_endpoint(space, finished_ru
         assert client.predict(bad, 0, api_name="/inspect_example")[2] == ""  # nothing shown
         error, *_ = client.predict(bad, "some text", "", api_name="/predict")
         assert "lab-error" in error and "server secret" not in error
-        table, _, note = client.predict([bad], api_name="/compare")
+        table, _, note, _ = client.predict([bad], api_name="/compare")
         assert rows_of(table) == [], (bad, table)
         if bad:
             assert "not a run id" in note or "no run" in note, (bad, note)
