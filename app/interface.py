@@ -72,9 +72,9 @@ def on_baseline(run_ids, request: gr.Request):
     return message, gr.update(choices=compare.choices(owner), value=chosen)
 
 
-def on_train_prompt(task, backbone, steps, max_examples, request: gr.Request):
+def on_train_prompt(task, file, backbone, steps, max_examples, words, request: gr.Request):
     try:
-        return classroom.train_prompt(task, backbone, steps, max_examples, visitors.owner(request))
+        return classroom.train_prompt(file or task, backbone, steps, max_examples, visitors.owner(request), words)
     except INPUT_ERRORS as error:
         return error_box(message_of(error))
 
@@ -106,7 +106,8 @@ def build_demo() -> gr.Blocks:
         compare_tab.select(c["refresh_choices"], None, c["runs"], concurrency_limit=None,
                            api_visibility="undocumented")
         c["baseline"].click(on_baseline, c["runs"], [c["message"], c["runs"]], api_name="baseline")
-        k["train"].click(on_train_prompt, [k["task"], k["backbone"], k["steps"], k["max_examples"]], k["message"],
+        k["train"].click(on_train_prompt, [k["task"], k["file"], k["backbone"], k["steps"], k["max_examples"], k["words"]],
+                         k["message"],
                          api_name="train_prompt")
         demo.load(t["refill"], t["form"], t["refill_outputs"], api_visibility="undocumented")
         gr.api(runs.run_summary, api_name="run_summary")

@@ -167,6 +167,11 @@ STEPS = "P-tuning steps"
 TRAIN_PROMPT = "Train a continuous prompt (P-tuning)"
 PROMPT_STARTED = "P-tuning run `{run}` queued; its dev accuracy appears beside the templates as it trains."
 PTUNING_BAR = "P-tuning ({state})"
+CLASSROOM_UPLOAD = "…or your own classification file"
+FILE_LOADED = ("**{name}** replaces the preset ({n} dev examples). It has no hand-written templates: write one "
+               "below with its label words and press *Score this template*; P-tuning uses those label words.")
+FILE_HAS_NO_TEMPLATES = ("Your file has no hand-written templates to score all at once: write one in the template box "
+                         "with its label words, and press *Score this template*.")
 NOT_CLASSIFICATION = ("'{task}' is a {family} task; the classroom needs a preset whose answers are label words "
                       "(a classification preset).")
 KIND_ZERO_SHOT, KIND_EDITED, KIND_PTUNING = "zero-shot", "edited, zero-shot", "continuous prompt"

@@ -11,6 +11,7 @@ import yaml
 
 from core.backbones import BackboneError, list_backbones
 from core.config import PRECISIONS, PROMPT_ENCODERS, PROMPT_INITS, ConfigError, RunConfig, resolve
+from core.config import parse_verbalizer as parse_label_words
 from core.data import DataError, load_task
 from core.data.presets import preset_metas
 from core.guard import check_visitor_config
@@ -97,10 +98,11 @@ def score_templates(task: str, backbone: str, templates: list[dict] | None = Non
 
 
 def classroom_prompt_run(jobs: JobManager, task: str, backbone: str, steps: int, max_examples: int,
-                         owner: str | None = None) -> str:
+                         owner: str | None = None, verbalizer: dict | None = None) -> str:
     """Queue the classroom's continuous-prompt (P-tuning) run beside its templates. -> run id."""
     from core.classroom import prompt_run_config
-    return jobs.submit(prompt_run_config(task, backbone, steps, max_examples, str(jobs.store.root)), owner=owner)
+    config = prompt_run_config(task, backbone, steps, max_examples, str(jobs.store.root), verbalizer)
+    return jobs.submit(config, owner=owner)
 
 
 def fine_tuning_baseline(jobs: JobManager, run_id: str, owner: str | None = None,
@@ -124,5 +126,5 @@ def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[in
 
 
 __all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
-           "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline", "over_seeds", "parse_seeds", "seed_groups",
+           "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline", "over_seeds", "parse_label_words", "parse_seeds", "seed_groups",
            "predict_text", "preview", "resolve", "resolved", "score_templates", "task_info"]

@@ -49,9 +49,10 @@ def score_templates(task_name: str, backbone_name: str, templates: list[dict] | 
     return [dict(_SCORES[key]) for key in keys]
 
 
-def prompt_run_config(task: str, backbone: str, steps: int, max_examples: int, out: str) -> RunConfig:
+def prompt_run_config(task: str, backbone: str, steps: int, max_examples: int, out: str,
+                      verbalizer: dict | None = None) -> RunConfig:
     """The classroom's continuous-prompt run: P-tuning on the same task, backbone and dev examples
-    as the templates, evaluated about ten times."""
+    as the templates, evaluated about ten times (a user's file brings its label words)."""
     return RunConfig(task=task, backbone=backbone, method="p-tuning", max_steps=int(steps),
                      max_eval_examples=int(max_examples), batch_size=PTUNING_BATCH,
-                     eval_every=max(1, int(steps) // 10), out=out)
+                     eval_every=max(1, int(steps) // 10), out=out, verbalizer=verbalizer)

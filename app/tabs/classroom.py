@@ -7,16 +7,20 @@ template); the P-tuning run is an ordinary background run evaluated on the same 
 """
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from app import lab as lab_state
 from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from core.api import ACTIVE, catalog, check_visitor_config, classroom_prompt_run, score_templates, task_info
+from app.render import task_label
+from app.tabs.train import UPLOAD_SUFFIXES, checked_upload, stable_upload
+from core.api import (ACTIVE, catalog, check_visitor_config, classroom_prompt_run, parse_label_words, score_templates,
+                      task_info)
 from core.classroom import prompt_run_config
 
 DEFAULT_EXAMPLES, DEFAULT_STEPS = 100, 150
@@ -43,8 +47,10 @@ def score_all(task: str, backbone: str, max_examples: int) -> list[dict]:
     """-> [{name, template, verbalizer, accuracy, macro_f1, kind, source}] in the preset's order
     (one-word variants are written next to each other there)."""
     info = task_info(task)
-    if task not in classroom_presets():
-        raise ValueError(S.NOT_CLASSIFICATION.format(task=task, family=info["family"]))
+    if not catalog()["families"][info["family"]]["cloze"]:
+        raise ValueError(S.NOT_CLASSIFICATION.format(task=task_label(task), family=info["family"]))
+    if not info["templates"]:
+        raise ValueError(S.FILE_HAS_NO_TEMPLATES)
     entries = [{"name": t.get("name", t["template"]), "template": t["template"], "verbalizer": t["verbalizer"]}
                for t in info["templates"]]
     scores = score_entries(task, backbone, entries, max_examples)
@@ -53,14 +59,11 @@ def score_all(task: str, backbone: str, max_examples: int) -> list[dict]:
 
 def parse_verbalizer(text: str, labels: list[str]) -> dict[str, str]:
     """'negative: terrible, positive: great' (or a JSON object) -> {label: word}, every label covered."""
-    text = (text or "").strip()
     try:
-        mapping = json.loads(text) if text.startswith("{") else dict(
-            (part.split(":", 1)[0].strip(), part.split(":", 1)[1].strip()) for part in text.split(",") if part.strip())
-    except (ValueError, IndexError):
+        mapping = parse_label_words(text or "")
+    except ValueError:
         raise ValueError(S.BAD_VERBALIZER.format(text=text)) from None
-    missing, unknown = set(labels) - set(mapping), set(mapping) - set(labels)
-    if missing or unknown or not all(isinstance(v, str) and v for v in mapping.values()):
+    if set(mapping) != set(labels):
         raise ValueError(S.BAD_VERBALIZER.format(text=text) + f" (labels: {', '.join(labels)})")
     return mapping
 
@@ -124,14 +127,20 @@ def chart(task: str, backbone: str, results: list[dict] | None, owner: str | Non
     return plots.template_bars(bars, chance), table, signature
 
 
-def train_prompt(task: str, backbone: str, steps: int, max_examples: int, owner: str | None = None) -> str:
-    """Queue P-tuning (for `owner`) on the same task, backbone and dev examples. -> message."""
+def train_prompt(task: str, backbone: str, steps: int, max_examples: int, owner: str | None = None,
+                 words: str = "") -> str:
+    """Queue P-tuning (for `owner`) on the same task, backbone and dev examples; a user's file also
+    takes the label words in the box (a preset's come with its templates). -> message."""
     lab = lab_state.current()
     if lab.shared and owner is None:
         raise ValueError(S.NO_VISITOR)
-    check_visitor_config(prompt_run_config(task, backbone, steps, max_examples, lab.out()), lab.root, (lab.uploads,),
-                         lab.allow_local_paths)
-    run_id = classroom_prompt_run(lab.jobs, task, backbone, steps, max_examples, owner)
+    verbalizer = None
+    if task not in classroom_presets():  # the visitor's uploaded file: copied where the run can find it again
+        verbalizer = parse_verbalizer(words, task_info(task)["labels"])
+        task = stable_upload(task)
+    check_visitor_config(prompt_run_config(task, backbone, steps, max_examples, lab.out(), verbalizer), lab.root,
+                         (lab.uploads, Path(get_upload_folder())), lab.allow_local_paths)
+    run_id = classroom_prompt_run(lab.jobs, task, backbone, steps, max_examples, owner, verbalizer)
     return info_box(S.PROMPT_STARTED.format(run=run_id))
 
 
@@ -164,8 +173,11 @@ def build() -> dict[str, gr.components.Component]:
     c["results"] = gr.State([])
     c["seen"] = gr.State(None)
     gr.Markdown(S.CLASSROOM_NOTE)
+    c["file"] = gr.State(None)  # a visitor's uploaded classification file (server-side; replaces the preset)
     with gr.Row():
         c["task"] = gr.Dropdown(presets, value=task0, label=S.CLASSROOM_TASK)
+        c["upload"] = gr.File(label=S.CLASSROOM_UPLOAD, file_types=list(UPLOAD_SUFFIXES), type="filepath",
+                              height=90)
         c["backbone"] = gr.Dropdown(backbones, value=lab.classroom_backbone, label=S.BACKBONE, allow_custom_value=True,
                                     elem_id="classroom-backbone")
         c["max_examples"] = gr.Slider(20, 250, value=DEFAULT_EXAMPLES, step=10, label=S.MAX_EXAMPLES)
@@ -185,7 +197,8 @@ def build() -> dict[str, gr.components.Component]:
             c["train"] = gr.Button(S.TRAIN_PROMPT, elem_id="classroom-train")
     c["table"] = gr.Dataframe(headers=S.TEMPLATE_COLUMNS, interactive=False, wrap=True)
 
-    def on_score(task, backbone, max_examples, request: gr.Request):
+    def on_score(task, file, backbone, max_examples, request: gr.Request):
+        task = file or task
         try:
             results = score_all(task, backbone, max_examples)
         except INPUT_ERRORS as error:
@@ -193,7 +206,8 @@ def build() -> dict[str, gr.components.Component]:
             return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return "", results, *chart(task, backbone, results, visitors.owner(request))
 
-    def on_rescore(task, backbone, max_examples, source, template, words, results, request: gr.Request):
+    def on_rescore(task, file, backbone, max_examples, source, template, words, results, request: gr.Request):
+        task = file or task
         try:
             results = rescore(task, backbone, max_examples, source, template, words, results)
         except INPUT_ERRORS as error:
@@ -201,8 +215,8 @@ def build() -> dict[str, gr.components.Component]:
             return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return "", results, *chart(task, backbone, results, visitors.owner(request))
 
-    def on_tick(task, backbone, results, seen, request: gr.Request):
-        owner = visitors.owner(request)
+    def on_tick(task, file, backbone, results, seen, request: gr.Request):
+        task, owner = file or task, visitors.owner(request)
         ptuning = ptuning_result(task, backbone, owner) if task else None
         signature = (ptuning["run"], ptuning["status"], ptuning["points"]) if ptuning else ()
         if signature == seen or (seen is None and not ptuning and not results):
@@ -212,21 +226,36 @@ def build() -> dict[str, gr.components.Component]:
     def on_task(task):
         choices = template_choices(task)
         template, words = template_entry(task, 0)
-        return gr.update(choices=choices, value=0 if choices else None), template, words, [], None, [], None
+        return gr.update(choices=choices, value=0 if choices else None), template, words, [], None, [], None, None, None
+
+    def on_upload(path):
+        """A visitor's classification file replaces the preset: its labels prefill the label words."""
+        try:
+            source = str(checked_upload(path))
+            info = task_info(source)
+            if not catalog()["families"][info["family"]]["cloze"]:
+                raise ValueError(S.NOT_CLASSIFICATION.format(task=task_label(source), family=info["family"]))
+        except INPUT_ERRORS as error:
+            return error_box(message_of(error)), None, gr.skip(), gr.skip(), gr.skip()
+        words = ", ".join(f"{label}: " for label in info["labels"])
+        return (info_box(S.FILE_LOADED.format(name=task_label(source), n=info["dev_size"])), source,
+                gr.update(choices=[], value=None), "{text} It was {mask}.", words)
 
     score_outputs = [c["message"], c["results"], c["plot"], c["table"], c["seen"]]
-    c["score"].click(on_score, [c["task"], c["backbone"], c["max_examples"]], score_outputs,
+    c["score"].click(on_score, [c["task"], c["file"], c["backbone"], c["max_examples"]], score_outputs,
                      concurrency_id="model", concurrency_limit=1, api_name="score_templates")
-    c["rescore"].click(on_rescore, [c["task"], c["backbone"], c["max_examples"], c["pick"], c["template"], c["words"],
-                                    c["results"]], score_outputs, concurrency_id="model", concurrency_limit=1,
+    c["rescore"].click(on_rescore, [c["task"], c["file"], c["backbone"], c["max_examples"], c["pick"], c["template"],
+                                    c["words"], c["results"]], score_outputs, concurrency_id="model", concurrency_limit=1,
                      api_name="score_template")
-    c["template"].submit(on_rescore, [c["task"], c["backbone"], c["max_examples"], c["pick"], c["template"],
+    c["template"].submit(on_rescore, [c["task"], c["file"], c["backbone"], c["max_examples"], c["pick"], c["template"],
                                       c["words"], c["results"]], score_outputs, concurrency_id="model",
                          concurrency_limit=1, api_visibility="undocumented")
     c["pick"].input(lambda task, i: template_entry(task, i), [c["task"], c["pick"]], [c["template"], c["words"]],
                     api_visibility="undocumented")
     c["task"].input(on_task, c["task"], [c["pick"], c["template"], c["words"], c["results"], c["plot"], c["table"],
-                                         c["seen"]], api_visibility="undocumented")
-    c["timer"].tick(on_tick, [c["task"], c["backbone"], c["results"], c["seen"]], [c["plot"], c["table"], c["seen"]],
+                                         c["seen"], c["file"], c["upload"]], api_visibility="undocumented")
+    c["upload"].upload(on_upload, c["upload"], [c["message"], c["file"], c["pick"], c["template"], c["words"]],
+                       api_visibility="undocumented")
+    c["timer"].tick(on_tick, [c["task"], c["file"], c["backbone"], c["results"], c["seen"]], [c["plot"], c["table"], c["seen"]],
                     show_progress="hidden", concurrency_limit=None, api_visibility="undocumented")
     return c

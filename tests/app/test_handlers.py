@@ -340,3 +340,17 @@ def test_launch_over_seeds_queues_one_run_per_seed(lab):
     assert seeds == [1, 2, 3] and "3 runs (one per seed)" in message and first in message
     with pytest.raises(ValueError, match="seeds must be 1 to 20 different whole numbers"):
         train.launch({**TINY_FORM, "seeds": "1, 1"}, None)
+
+
+def test_the_classroom_takes_a_users_classification_file(lab):
+    path = str(gradio_upload("mine.csv", "text,label\n" + "".join(
+        f"film {i} was {w},{label}\n" for i in range(15) for w, label in (("great", "pos"), ("awful", "neg")))))
+    with pytest.raises(ValueError, match="no hand-written templates"):
+        classroom.score_all(path, "tiny-decoder", 20)
+    results = classroom.rescore(path, "tiny-decoder", 20, None, "{text} It was {mask}", "neg: bad, pos: good", [])
+    assert results[0]["kind"] == S.KIND_EDITED and 0 <= results[0]["accuracy"] <= 1
+    with pytest.raises(ValueError, match="labels: neg, pos"):
+        classroom.train_prompt(path, "tiny-decoder", 30, 20, None, "negative: bad")
+    assert "queued" in classroom.train_prompt(path, "tiny-decoder", 30, 20, None, "neg: bad, pos: good")
+    config = lab.store.get(lab.store.list()[0]["id"]).config()
+    assert config["verbalizer"] == {"neg": "bad", "pos": "good"} and config["task"].startswith(str(lab.uploads))
