@@ -20,7 +20,7 @@ from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import seconds, task_label
 from core.api import RunConfig, budget, catalog, check_visitor_config, over_seeds, parse_seeds, preview, task_info
 
-UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt")
+UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt", ".iob", ".bio", ".testa", ".testb", ".train")
 
 FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method", "prompt_length",
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",

@@ -1,9 +1,13 @@
-"""Data sources -> Task: task presets, user files (CSV, TSV, JSON lines, CoNLL) and hub datasets.
+"""Data sources -> Task: task presets, user files (CSV, TSV, JSON lines, SQuAD's JSON, SuperGLUE's
+JSON lines, CoNLL) and hub datasets.
 
     from core.data import load_task, list_presets, DataError
     task = load_task("sentiment")              # a preset
-    task = load_task("reviews.csv")            # a file (split 80/20) or a folder with train/dev
+    task = load_task("reviews.csv")            # a file (split 80/20) or a folder with train/dev(/test)
+    task = load_task("fewglue/RTE")            # SuperGLUE records: converted, with PET-style templates
     task = load_task("glue/sst2")              # a hub dataset id, when the hub is reachable
+
+Formats and how they are recognised: core/data/files.py, squad.py, superglue.py, README "Data formats".
 
 Every bad input raises DataError with a message that names the file, line, column and what was
 expected; this layer only reads.

@@ -16,22 +16,24 @@ DEV_SHARE, DEV_MAX, SPLIT_SEED = 0.2, 1000, 0
 
 
 def make_task(name: str, family: str, train: list[Located], dev: list[Located], *,
-              description: str = "", labels: list[str] | None = None, **extras) -> Task:
-    """Build the Task; `labels` fixes the label set (presets), else it is read off the training data."""
+              test: list[Located] = (), description: str = "", labels: list[str] | None = None,
+              **extras) -> Task:
+    """Build the Task; `labels` fixes the label set (presets, SuperGLUE), else it is read off the
+    training data. Dev and test labels must be known from training (or the fixed set)."""
     if not train or not dev:
         raise DataError(f"{name}: {len(train)} training and {len(dev)} dev examples; need at least one of each")
     kind = get_family(family)
     if labels is None:
-        known = set().union(*(kind.label_keys(e) for _, e in train))
+        known, what = set().union(*(kind.label_keys(e) for _, e in train)), "the training labels"
         labels = kind.labels_from(known)
     else:
-        known = kind.keys_of(labels)
-        _check_known(kind, train, known, "the task's labels")
-    _check_known(kind, dev, known, "the training labels")
+        known, what = kind.keys_of(labels), "the task's labels"
+    for items in (train, dev, list(test)):
+        _check_known(kind, items, known, what)
     kind.check_labels(name, labels)
-    extras = {**kind.task_extras([e for _, e in train + dev]), **extras}
+    extras = {**kind.task_extras([e for _, e in train + dev + list(test)]), **extras}
     return Task(name=name, family=family, train=[e for _, e in train], dev=[e for _, e in dev],
-                labels=labels, description=description, **extras)
+                test=[e for _, e in test], labels=labels, description=description, **extras)
 
 
 def _check_known(kind, items: list[Located], known: set[str], what: str) -> None:

@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
+from core.data import superglue
 from core.data.build import make_task, split
 from core.data.errors import DataError
 from core.tasks import get_family, infer_family
@@ -35,18 +36,20 @@ class HubSpec:
     dev_split: str = "validation"
     revision: str | None = None
     tag_names: tuple[str, ...] = ()  # used when the features do not name the tag ids
+    superglue: str | None = None  # rows converted as the published files are, with that task's prompts
+
+
+def _superglue(name: str, config: str | None = None) -> HubSpec:
+    return HubSpec("aps/super_glue", config or name, "classification", revision=PARQUET, superglue=name)
 
 
 HUB_DATASETS = {
     "glue/sst2": HubSpec("nyu-mll/glue", "sst2", "classification", {"text": "sentence", "label": "label"}),
     "glue/mnli": HubSpec("nyu-mll/glue", "mnli", "classification",
                          {"text": "premise", "text_b": "hypothesis", "label": "label"}, "validation_matched"),
-    "super_glue/rte": HubSpec("aps/super_glue", "rte", "classification",
-                              {"text": "premise", "text_b": "hypothesis", "label": "label"}, revision=PARQUET),
-    "super_glue/boolq": HubSpec("aps/super_glue", "boolq", "classification",
-                                {"text": "question", "text_b": "passage", "label": "label"}, revision=PARQUET),
-    "super_glue/cb": HubSpec("aps/super_glue", "cb", "classification",
-                             {"text": "premise", "text_b": "hypothesis", "label": "label"}, revision=PARQUET),
+    # SuperGLUE: the same conversion and hand-written prompts as the published JSON lines (core/data/superglue.py)
+    **{f"super_glue/{name}": _superglue(name) for name in ("rte", "boolq", "cb", "wic", "copa", "multirc")},
+    "super_glue/wsc": _superglue("wsc", "wsc.fixed"),  # the span indices as corrected by the hub's maintainers
     "conll2003": HubSpec("eriktks/conll2003", None, "tagging", {"tokens": "tokens", "tags": "ner_tags"},
                          revision=PARQUET, tag_names=CONLL_TAGS),
     "squad": HubSpec("rajpurkar/squad", None, "qa"),
@@ -75,7 +78,11 @@ def load_hub(dataset_id: str, family: str | None = None) -> Task:
         note = f"{dataset_id} (Hugging Face hub): train split for training, {dev_name} split for evaluation"
     else:
         train, dev, note = split(dataset_id, family, train)
-    return make_task(dataset_id, family, train, dev, description=note)
+    prompts = {}
+    if spec and spec.superglue:
+        prompts = {key: superglue.prompts(spec.superglue)[key] for key in ("labels", "templates", "ptuning_template")}
+        note += f"; SuperGLUE {superglue.NAMES[spec.superglue]}'s hand-written templates (after PET) attached"
+    return make_task(dataset_id, family, train, dev, description=note, **prompts)
 
 
 def _download(dataset_id: str, spec: HubSpec | None):
@@ -129,15 +136,19 @@ def _examples(dataset_id: str, split_name: str, rows, family: str, spec: HubSpec
                         f"data; found columns: {', '.join(rows.column_names)}")
     ours = {theirs: mine for mine, theirs in columns.items()}
     names = {ours.get(c, c): _id_names(rows.features[c], spec) for c in rows.column_names}
-    read = get_family(family).reader([ours.get(c, c) for c in rows.column_names if not columns or c in ours],
+    convert = spec.superglue if spec else None
+    read = get_family(family).reader(["text", "text_b", "label"] if convert else
+                                     [ours.get(c, c) for c in rows.column_names if not columns or c in ours],
                                      f"hub dataset '{dataset_id}'")
     items = []
     for i, row in enumerate(rows.to_list()):
         where = f"hub dataset '{dataset_id}' {split_name} row {i + 1}"
         row = {ours[c]: v for c, v in row.items() if c in ours} if columns else row
         row = _named(row, names)
-        if row is not None:
-            items.append((where, read(row, where, str(i))))
+        if row is None:
+            continue
+        pairs = superglue.from_hub(convert, row, where) if convert else [(where, row)]
+        items += [(at, read(pair, at, str(i))) for at, pair in pairs]
     return items
 
 

@@ -48,6 +48,7 @@ class Task:
     unanswerable: bool = False  # qa: SQuAD 2.0 style, some questions have no answer
     test_examples: list[dict] = field(default_factory=list)  # shown first in Inspect; optional
     data_note: str = ""  # e.g. a preview read only the first rows of a file
+    test: list[dict] = field(default_factory=list)  # a folder's labelled test file; its labels known from train
 
 
 RowReader = Callable[[dict, str, str], dict]  # (raw row, where, default id) -> checked example
@@ -61,6 +62,8 @@ class Family(Protocol):
     formats: tuple[str, ...]  # file formats that hold this family's data (TABLE, JSONL, CONLL)
     cloze: bool  # examples can be scored through label words at a mask (hand-written prompts, P-tuning)
     label_noun: str  # what label_keys returns, for messages: "label", "entity type"
+    label_fields: tuple[str, ...]  # the record fields that carry the gold answer (absent: an unlabelled file)
+    record_shapes: dict[str, str]  # format -> one valid record, shown when a file cannot be read
 
     # -- data: raw rows -> checked examples -------------------------------------------------
     def matches(self, columns: set[str]) -> bool: ...  # does a record with these keys hold this family?

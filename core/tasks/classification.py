@@ -54,12 +54,15 @@ def text_columns(columns: list[str], source: str) -> tuple[str, str | None]:
 
 
 def classification_example(row: dict, text: str, pair: str | None, where: str) -> dict:
-    """{"text", "text_b"?, "label"}; labels stay strings (an integer label becomes its string form)."""
+    """{"text", "text_b"?, "label"}; labels stay strings (an integer label becomes its string form,
+    a JSON boolean "true" / "false", as SuperGLUE's BoolQ, WiC and WSC labels)."""
     example = {"text": text_field(row, text, where)}
     if pair is not None:
         example["text_b"] = text_field(row, pair, where)
     label = row.get("label")
-    if isinstance(label, bool | int):
+    if isinstance(label, bool):
+        label = "true" if label else "false"
+    elif isinstance(label, int):
         label = str(label)
     if not isinstance(label, str) or not label.strip():
         raise DataError(f"{where}, column 'label': expected a label (text or integer), got {label!r}")
@@ -75,6 +78,10 @@ class Classification:
     formats = (TABLE, JSONL)
     cloze = True
     label_noun = "label"
+    label_fields = ("label",)  # a record without it is unlabelled (a test file as published)
+    record_shapes = {  # one valid record per file format, for messages
+        TABLE: 'a header row "text,label" (a pair: "text,text_b,label"), then rows like "a great film,positive"',
+        JSONL: '{"text": "a great film", "label": "positive"} (a pair adds "text_b")'}
 
     # -- data ---------------------------------------------------------------------------------
     def matches(self, columns: set[str]) -> bool:

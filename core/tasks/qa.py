@@ -104,6 +104,11 @@ class QuestionAnswering:
     formats = (JSONL,)
     cloze = False
     label_noun = "answer"
+    label_fields = ("answers",)  # a record without it is unlabelled
+    record_shapes = {  # one valid record per file format, for messages
+        JSONL: '{"id": "q1", "context": "Ada was born in London.", "question": "Where was Ada born?", '
+               '"answers": {"text": ["London"], "answer_start": [16]}} (empty lists: unanswerable), '
+               'or SQuAD\'s own JSON ({"version", "data": [{"title", "paragraphs": [{"context", "qas": [...]}]}]})'}
 
     # -- data ---------------------------------------------------------------------------------
     def matches(self, columns: set[str]) -> bool:

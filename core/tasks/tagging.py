@@ -76,6 +76,11 @@ class Tagging:
     formats = (JSONL, CONLL)
     cloze = False
     label_noun = "entity type"
+    label_fields = TAG_COLUMNS  # a record without them is unlabelled
+    record_shapes = {  # one valid record per file format, for messages
+        JSONL: '{"tokens": ["EU", "rejects", "German", "call"], "tags": ["B-ORG", "O", "B-MISC", "O"]}',
+        CONLL: 'one token a line, its IOB tag in the last column ("EU NNP B-ORG" or "EU B-ORG"), '
+               'a blank line between sentences'}
 
     # -- data ---------------------------------------------------------------------------------
     def matches(self, columns: set[str]) -> bool:

@@ -138,7 +138,8 @@ def test_folder_accepts_validation_file(tmp_path):
 
 def test_folder_without_dev_file(tmp_path):
     write(tmp_path, "train.csv", sentiment_rows(4))
-    with raises(r"expected train.csv/.* and dev \(or validation\).*found: train.csv"):
+    with raises(r"^folder \w+: no dev file; expected files named like train.jsonl and dev.jsonl \(dev may be "
+                r"dev32, validation or val\) and optionally test.jsonl, as .csv, .*; found: train.csv$"):
         load_task(str(tmp_path))
 
 
@@ -177,7 +178,10 @@ def test_same_file_gives_same_task(tmp_path):
 def test_csv_without_label_column(tmp_path):
     path = write(tmp_path, "sentences.csv", "a,b\n1,2\n")
     with raises(r"^sentences.csv: no 'label' column; found columns: a, b; "
-                r"expected one of text/sentence/sentence1/premise/question and label$"):
+                r"expected one of text/sentence/sentence1/premise/question and label\. "
+                r"Read as CSV/TSV \(from the .csv extension\) of classification examples \(the default, as no "
+                r"family claims the header a, b; choose the family to override\); expected shape: a header row "
+                r'"text,label" \(a pair: "text,text_b,label"\), then rows like "a great film,positive"$'):
         load_task(str(path))
 
 
@@ -268,7 +272,9 @@ def test_single_label_is_not_a_classification_task(tmp_path):
 
 
 def test_unknown_extension(tmp_path):
-    with raises(r"^notes.xlsx: unknown file type '.xlsx'; expected .csv, .tsv, .jsonl, .json, .conll, .txt$"):
+    with raises(r"^notes.xlsx: unknown file type '.xlsx'; expected .csv, .tsv, .jsonl, .json, .conll, .txt, .iob, "
+                r".bio, or a file of any name holding JSON lines or one token and its IOB tag a line \(its first "
+                r"lines look like neither\)$"):
         load_task(str(write(tmp_path, "notes.xlsx", "x")))
 
 

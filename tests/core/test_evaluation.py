@@ -2,10 +2,9 @@
 one, the final metrics say that the dev score chose itself and put the last checkpoint's beside it."""
 from __future__ import annotations
 
-from conftest import tiny_task
-
 from core.config import RunConfig
 from core.train import train
+from tests.conftest import tiny_task
 
 CONFIG = dict(backbone="tiny-encoder", method="fine-tuning", max_steps=4, eval_every=2, batch_size=4,
               max_length=32, lr=1e-3)
