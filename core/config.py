@@ -229,12 +229,16 @@ class RunConfig:
         return cls.from_dict(data)
 
     def cli_command(self) -> str:
-        """The equivalent command line (non-default fields only)."""
+        """The equivalent command line (non-default fields the method reads)."""
+        from core.methods import METHODS  # the methods import this module
+        from core.methods.base import COMMON_FIELDS
+        spec = METHODS.get(self.method)
+        read = set(COMMON_FIELDS) | set(spec.knobs if spec else (f.name for f in dataclasses.fields(self))) | {"like"}
         defaults = RunConfig()
         parts = ["python -m core.train"]
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value == getattr(defaults, f.name) and f.name not in ("task", "backbone", "method"):
+            if f.name not in read or (value == getattr(defaults, f.name) and f.name not in ("task", "backbone", "method")):
                 continue
             flag = "--" + f.name.replace("_", "-")
             if isinstance(value, bool):

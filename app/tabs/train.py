@@ -18,7 +18,8 @@ from app import lab as lab_state
 from app import strings as S
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import seconds, task_label
-from core.api import RunConfig, budget, catalog, check_visitor_config, over_seeds, parse_seeds, preview, task_info
+from core.api import (RunConfig, budget, catalog, check_visitor_config, over_seeds, parse_seeds, preview, resolved,
+                      task_info)
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt", ".iob", ".bio", ".testa", ".testb", ".train")
 
@@ -196,12 +197,12 @@ def refill(values: dict, keep: tuple[str, ...] = ()) -> dict:
     shown = method_knobs(values.get("method") or "")
     out = {"knobs": {}, "shown": shown, "templates": template_choices(values) if shown["template"] else [],
            "note": task_note(values), "message": "", "share": "", "cli": "", "yaml": ""}
-    try:
-        resolved = preview(config_from_form(values, resolve_defaults=True))["resolved"]
+    try:  # the defaults come without the preview's checks: a form that still misses something gets them too
+        filled = resolved(config_from_form(values, resolve_defaults=True)).to_dict()
     except INPUT_ERRORS as error:
         out["message"] = error_box(message_of(error))
         return out
-    knobs = {name: resolved.get(name) for name in RESOLVED}
+    knobs = {name: filled.get(name) for name in RESOLVED}
     knobs["reparameterize"] = bool(knobs["reparameterize"])
     knobs.update({name: values[name] for name in keep if name in knobs})
     out["knobs"] = knobs

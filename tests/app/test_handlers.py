@@ -354,3 +354,11 @@ def test_the_classroom_takes_a_users_classification_file(lab):
     assert "queued" in classroom.train_prompt(path, "tiny-decoder", 30, 20, None, "neg: bad, pos: good")
     config = lab.store.get(lab.store.list()[0]["id"]).config()
     assert config["verbalizer"] == {"neg": "bad", "pos": "good"} and config["task"].startswith(str(lab.uploads))
+
+
+def test_changing_the_method_refills_its_defaults_even_while_label_words_are_missing(lab):
+    path = str(gradio_upload("r.csv", "text,label\n" + "".join(f"film {i} was {w},{label}\n" for i in range(10)
+                                                              for w, label in (("great", "pos"), ("awful", "neg")))))
+    out = train.refill({**TINY_FORM, "source": "upload", "upload": path, "method": "manual-prompt", "epochs": 10})
+    assert out["knobs"]["epochs"] == 0 and "--verbalizer" in out["message"]  # zero-shot, and what is missing
+    assert "--prompt-length" not in RunConfig(method="manual-prompt", prompt_length=16).cli_command()
