@@ -39,8 +39,8 @@ RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "ma
 # The form's first values: where the data comes from, then RunConfig's own defaults (core's one place).
 SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "", "like": "",
                "seeds": ""}
-FALLBACK_FORM = {**SOURCE_FORM, **{name: 0 if name in OPTIONAL and value is None else value
-                                   for name, value in catalog()["defaults"].items() if name in FIELDS}}
+FALLBACK_FORM = {**{name: 0 if name in OPTIONAL and value is None else value
+                    for name, value in catalog()["defaults"].items() if name in FIELDS}, **SOURCE_FORM}
 
 # -- handlers (plain values in, plain values out) --------------------------------------------
 def checked_upload(path: str) -> Path:

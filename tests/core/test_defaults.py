@@ -37,10 +37,11 @@ def test_methods_yaml_names_only_real_methods_and_settings():
 
 
 def test_the_form_starts_from_the_dataclass_defaults():
-    from app.tabs.train import FALLBACK_FORM, OPTIONAL
+    from app.tabs.train import FALLBACK_FORM, OPTIONAL, SOURCE_FORM
     defaults = catalog()["defaults"]
+    assert FALLBACK_FORM["family"] == "auto" and FALLBACK_FORM["like"] == ""  # the pickers' own "not set"
     for name, value in FALLBACK_FORM.items():
-        if name in defaults:
+        if name in defaults and name not in SOURCE_FORM:
             assert value == (0 if name in OPTIONAL and defaults[name] is None else defaults[name]), name
 
 
