@@ -18,7 +18,7 @@ from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import task_label
-from app.tabs.train import UPLOAD_SUFFIXES, checked_upload, stable_upload
+from app.uploads import UPLOAD_SUFFIXES, checked_upload, stable_upload
 from core.api import (ACTIVE, catalog, check_visitor_config, classroom_prompt_run, parse_label_words, score_templates,
                       task_info)
 from core.classroom import prompt_run_config

@@ -7,8 +7,6 @@ manager and returns at once.
 """
 from __future__ import annotations
 
-import hashlib
-import shutil
 from pathlib import Path
 
 import gradio as gr
@@ -16,12 +14,12 @@ from gradio.utils import get_upload_folder
 
 from app import lab as lab_state
 from app import strings as S
+from app.uploads import checked_upload, stable_upload
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import seconds, task_label
 from core.api import (RunConfig, budget, catalog, check_visitor_config, over_seeds, parse_seeds, preview, resolved,
                       task_info)
 
-UPLOAD_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt", ".iob", ".bio", ".testa", ".testb", ".train")
 
 FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method", "prompt_length",
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
@@ -43,33 +41,6 @@ FALLBACK_FORM = {**{name: 0 if name in OPTIONAL and value is None else value
                     for name, value in catalog()["defaults"].items() if name in FIELDS}, **SOURCE_FORM}
 
 # -- handlers (plain values in, plain values out) --------------------------------------------
-def checked_upload(path: str) -> Path:
-    """A visitor's uploaded file, within the lab's size limit (Gradio also refuses larger uploads)."""
-    source, limit = Path(path), lab_state.current().max_upload_mb
-    if source.suffix.lower() not in UPLOAD_SUFFIXES:
-        raise ValueError(S.UPLOAD_TYPE.format(name=source.name, suffixes=", ".join(UPLOAD_SUFFIXES)))
-    size_mb = source.stat().st_size / 2**20
-    if size_mb > limit:
-        raise ValueError(S.UPLOAD_TOO_BIG.format(name=source.name, size=size_mb, limit=limit))
-    return source
-
-
-def stable_upload(path: str) -> str:
-    """Copy an uploaded file into the runs folder (by content hash, keeping its name) so the run's
-    config still points at it after Gradio cleans its temp files. Called at launch only, once the
-    file has passed every check: a rejected upload leaves nothing behind."""
-    source = checked_upload(path)
-    digest = hashlib.sha1()
-    with open(source, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    target = lab_state.current().uploads / digest.hexdigest()[:12] / source.name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return str(target)
-
-
 def task_source(values: dict) -> tuple[str, str | None]:
     """-> (task for RunConfig, family override) from the source picker."""
     source = values.get("source") or "preset"
