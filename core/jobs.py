@@ -172,11 +172,18 @@ class JobManager:
                 status, error = death_reason(child.returncode, run, oom_before)
                 self._fail(run_id, error, status)
 
+    def _folder(self, run_id: str) -> Run | None:
+        """The run, or None (and the row marked failed) when its folder has vanished."""
+        run = Run(self.store, run_id)
+        if run.path.is_dir():
+            return run
+        self._fail(run_id, "run folder is missing (deleted outside the lab?)")
+        return None
+
     def _check_running(self, run_id: str) -> bool:
         """-> whether the run holds a slot. The index catches up with a folder that is ahead of it."""
-        run = Run(self.store, run_id)
-        if not run.path.is_dir():
-            self._fail(run_id, "run folder is missing (deleted outside the lab?)")
+        run = self._folder(run_id)
+        if run is None:
             return False
         status = run.status()
         if status.get("status") == "queued":  # claimed a moment ago; that scheduler writes status.json next
@@ -197,9 +204,8 @@ class JobManager:
         return False
 
     def _start(self, run_id: str) -> bool:
-        run = Run(self.store, run_id)
-        if not run.path.is_dir():
-            self._fail(run_id, "run folder is missing (deleted outside the lab?)")
+        run = self._folder(run_id)
+        if run is None:
             return False
         damage = run.damage()
         if damage:

@@ -6,25 +6,15 @@ Every file is written here, small, in the published layout (never the shared dat
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from core.data import DataError, hub, load_task, superglue
 from core.data.files import split_of
 from core.tasks.cloze import Cloze
+from tests.core.test_data import jsonl, write  # the same small file writers
 
 SUPERGLUE = ("boolq", "rte", "cb", "wic", "copa", "wsc", "multirc")
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def jsonl(rows) -> str:
-    return "".join(json.dumps(row) + "\n" for row in rows)
 
 
 def raises(match: str):
