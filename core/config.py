@@ -42,6 +42,10 @@ NUMBERS = {
     "seed": (True, lambda v: 0 <= v <= MAX_SEED, f"a whole number from 0 to {MAX_SEED}"),
     "max_train_examples": (True, lambda v: v >= 1, "a whole number, at least 1 (unset to use all)"),
     "max_eval_examples": (True, lambda v: v >= 1, "a whole number, at least 1 (unset to use all)"),
+    "eval_sample": (True, lambda v: v >= 1, "a whole number, at least 1 (unset to evaluate on the whole dev set)"),
+    "max_new_tokens": (True, lambda v: 1 <= v <= 1024, "a whole number from 1 to 1024"),
+    "num_beams": (True, lambda v: 1 <= v <= 16, "a whole number from 1 (greedy) to 16"),
+    "repetition_penalty": (False, lambda v: 1 <= v <= 10, "a number from 1 (off) to 10"),
 }
 # Methods whose prompt vectors are inserted into the input sequence (core/model.py's input_prompt),
 # so they occupy positions beyond max_length. P-tuning's pseudo tokens fill {prompt} slots inside
@@ -112,8 +116,8 @@ def _help(text: str, default=None, **kw):
 
 @dataclass
 class RunConfig:
-    task: str = _help("preset name (sentiment, nli, ner, qa, qa-v2), a CSV/JSONL/CoNLL file, or a hub "
-                      "dataset id such as 'glue/sst2'", "sentiment")
+    task: str = _help("preset name (sentiment, nli, ner, qa, qa-v2, table-to-text, summarization), a CSV/JSONL/"
+                      "CoNLL file, or a hub dataset id such as 'glue/sst2'", "sentiment")
     backbone: str = _help("named backbone (minilm-l6, smollm2-135m) or a hub model id", "minilm-l6")
     method: str = _help("training method; see `python -m core.train --list`", "p-tuning-v2")
     prompt_length: int | None = _help("number of prompt vectors (per layer for deep prompts)")
@@ -149,6 +153,12 @@ class RunConfig:
     precision: str = _help("auto (bf16 on a GPU that has it, else fp32), fp32, bf16 or fp16", "auto")
     max_train_examples: int | None = _help("use only the first N training examples")
     max_eval_examples: int | None = _help("use only the first N dev examples")
+    eval_sample: int | None = _help("evaluate on only the first N dev examples during training, so live curves stay "
+                                    "cheap; the chosen checkpoint is then evaluated on the whole dev set")
+    max_new_tokens: int | None = _help("generation: most tokens generated per input (and kept of a reference)")
+    num_beams: int = _help("generation: beam search width (1 = greedy decoding)", 1)
+    repetition_penalty: float = _help("generation: penalty on tokens already generated (1 = off; CTRL's 1.2 is usual)",
+                                      1.0)
     family: str | None = _help("task family for a user file (see core/tasks: classification, tagging, qa, ...); "
                                "inferred from the file if None")
     out: str = _help("folder that holds run folders", "runs")

@@ -5,6 +5,8 @@ token:    one label distribution per token (tagging).
 span:     start/end logits per token (extractive QA).
 verbalizer: the backbone's own LM head read at [MASK] (or a decoder's last position),
             restricted to the label words: hand-written prompts and P-tuning.
+lm:       the backbone's own next-token logits (generation), asked of the whole language model so
+          training scores exactly what `generate` decodes (Gemma's soft-capping, BART's final bias).
 """
 from __future__ import annotations
 
@@ -63,7 +65,18 @@ class VerbalizerHead(nn.Module):
         return {"logits": self.lm_head(at_mask)[:, self.label_word_ids]}  # (B, num_labels)
 
 
+class NextToken(nn.Module):
+    """Generation's head: no parameters; PromptModel hands it the LM's logits at the positions that
+    predict a target token, and the targets themselves."""
+    reads_logits = True
+
+    def forward(self, logits, targets):
+        return {"logits": logits, "targets": targets}  # (B, K, V), (B, K)
+
+
 def build_head(family_head: str, backbone, num_labels: int, dropout: float) -> nn.Module:
+    if family_head == "lm":
+        return NextToken()
     if family_head == "sequence":
         return SequenceHead(backbone.hidden_size, num_labels, backbone.kind, dropout)
     if family_head == "token":

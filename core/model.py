@@ -6,13 +6,21 @@ A method fills up to three slots, each optional:
   deep_prompt    per-layer key/value prefixes (Prefix-tuning, P-tuning v2)
 Shallow prompts are cut out of the hidden states before the head, so token tagging and
 QA heads stay aligned with the input tokens (PEFT's prompt tuning misaligns them).
+
+Generation (head NextToken) asks the whole language model for its logits instead, and `generate`
+decodes with the same prompt in place at every step: a shallow prompt as input embeddings, deep
+prefixes as the cache `generate` starts from (decoders) or prepended in every attention module
+(encoder-decoders: encoder, decoder and cross-attention, as in Prefix-tuning).
 """
 from __future__ import annotations
 
+import copy
 import inspect
 
 import torch
 from torch import nn
+
+from core.tasks.base import IGNORE
 
 
 class PromptModel(nn.Module):
@@ -26,6 +34,7 @@ class PromptModel(nn.Module):
         self.head, self.input_prompt, self.token_prompt, self.deep_prompt = head, input_prompt, token_prompt, deep_prompt
         self.cloze = cloze
         self._body_args = set(inspect.signature(backbone.body.forward).parameters)
+        self.pad_token_id, self.eos_token_id = backbone.tokenizer.pad_token_id, backbone.tokenizer.eos_token_id
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         input_ids, mask = batch["input_ids"], batch["attention_mask"]
@@ -40,17 +49,62 @@ class PromptModel(nn.Module):
             at = 1 if self.kind == "encoder" else 0  # after [CLS]: the sequence head still reads [CLS]
             embeds, mask, extra = self.input_prompt(embeds, mask, extra, at)
             n = self.input_prompt.length
-        if self.deep_prompt is not None:
+        if self.deep_prompt is not None and self.kind == "encoder-decoder":
+            self.deep_prompt.attach()  # prepended inside every attention module
+        elif self.deep_prompt is not None:
             batch_size, length = input_ids.shape
             extra["past_key_values"] = self.deep_prompt(batch_size)
             prefix_mask = torch.ones(batch_size, self.deep_prompt.length, dtype=mask.dtype, device=mask.device)
             mask = torch.cat([prefix_mask, mask], dim=1)  # the mask covers prefix + sequence
             # explicit positions: without them every position shifts by the prefix length
             extra["position_ids"] = torch.arange(length, device=input_ids.device).expand(batch_size, -1)
+        if getattr(self.head, "reads_logits", False):
+            return self._next_token(embeds, mask, extra, batch["labels"], n)
         hidden = self.backbone.base_model(inputs_embeds=embeds, attention_mask=mask, **extra).last_hidden_state
         if n:
             hidden = torch.cat([hidden[:, :at], hidden[:, at + n:]], dim=1)  # drop prompt positions
         return self.head(hidden, batch)
+
+    def _next_token(self, embeds, mask, extra, labels, n: int) -> dict[str, torch.Tensor]:
+        """The LM's logits where a target is predicted, and those targets (IGNORE elsewhere)."""
+        if self.kind == "encoder-decoder":  # the decoder reads the targets shifted right
+            decoder_ids = self.backbone.prepare_decoder_input_ids_from_labels(labels=labels)
+            logits = self.backbone(inputs_embeds=embeds, attention_mask=mask, decoder_input_ids=decoder_ids,
+                                   **extra).logits  # (B, L, V)
+            return self.head(logits, labels)
+        # a decoder's position t predicts token t + 1; only the positions some row needs get logits
+        # (a 262k vocabulary times every input position would dwarf the model's own activations)
+        keep = (labels[:, 1:] != IGNORE).any(dim=0).nonzero().squeeze(-1)  # (K,)
+        logits = self.backbone(inputs_embeds=embeds, attention_mask=mask, logits_to_keep=keep + n, **extra).logits
+        return self.head(logits, labels[:, 1:][:, keep])
+
+    @torch.no_grad()
+    def generate(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, max_new_tokens: int = 64,
+                 num_beams: int = 1, repetition_penalty: float = 1.0, streamer=None) -> torch.Tensor:
+        """New tokens for each input (B, new), decoded by `transformers`' generate with this model's
+        prompt in place. Decoder inputs come padded on the left, encoder-decoder inputs on the right."""
+        config = copy.deepcopy(self.backbone.generation_config)
+        config.update(max_new_tokens=max_new_tokens, num_beams=num_beams, repetition_penalty=repetition_penalty,
+                      do_sample=False, temperature=None, top_p=None, top_k=None, pad_token_id=self.pad_token_id,
+                      eos_token_id=self.eos_token_id)
+        options = {"generation_config": config, "streamer": streamer}
+        embeds, mask = self.backbone.get_input_embeddings()(input_ids), attention_mask
+        if self.input_prompt is not None:  # at 0: positions from the mask run prompt, then input, as in training
+            embeds, mask, _ = self.input_prompt(embeds, mask, {}, 0)
+        if self.kind == "encoder-decoder":
+            if self.deep_prompt is not None:
+                self.deep_prompt.attach()
+            return self.backbone.generate(inputs_embeds=embeds, attention_mask=mask, **options)
+        if self.deep_prompt is None:  # with inputs_embeds, generate returns the new tokens only
+            return self.backbone.generate(inputs_embeds=embeds, attention_mask=mask, **options)
+        # deep prefixes: the cache generate starts from (one row per beam), the mask covers prefix + input,
+        # and positions count real tokens from 0 as in training (left padding sits at 0, masked)
+        batch = input_ids.shape[0]
+        positions = (mask.cumsum(dim=-1) - 1).clamp(min=0)
+        mask = torch.cat([mask.new_ones(batch, self.deep_prompt.length), mask], dim=1)
+        out = self.backbone.generate(input_ids=input_ids, attention_mask=mask, position_ids=positions,
+                                     past_key_values=self.deep_prompt(batch * num_beams), **options)
+        return out[:, input_ids.shape[1]:]
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:
         """Only what training changed (the prompt, the head, the trained backbone parts), as copies:

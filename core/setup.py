@@ -27,7 +27,7 @@ from core.data import load_task
 from core.data.hub import HUB_DATASETS
 from core.data.presets import is_preset, list_presets, preset_defaults
 from core.methods import build_model, check_fits, check_label_words
-from core.tasks import collate, family_of
+from core.tasks import collate, family_of, main_metric
 
 
 def like_defaults(preset: str) -> dict[str, dict]:
@@ -79,9 +79,15 @@ class Setup:
     backbone: object
     model: torch.nn.Module
 
+    @property
+    def metric(self) -> str:
+        """The dev metric that picks the best checkpoint."""
+        return main_metric(self.task)
+
     def encode(self, examples: list[dict]) -> list[dict]:
         return self.family.encode(self.task, examples, self.backbone.tokenizer, self.config.max_length,
-                                  cloze=self.model.cloze, doc_stride=self.config.doc_stride)
+                                  cloze=self.model.cloze, doc_stride=self.config.doc_stride,
+                                  max_new_tokens=self.config.max_new_tokens, kind=self.backbone.kind)
 
     def loader(self, features: list[dict], shuffle: bool, batch_size: int | None = None) -> DataLoader:
         return DataLoader(features, batch_size=batch_size or self.config.batch_size, shuffle=shuffle,
@@ -117,6 +123,22 @@ class Prepared:
     total_steps: int
     warning: str | None = None
     test_examples: list[dict] = dataclasses.field(default_factory=list)  # reported on, never selected on
+
+    @property
+    def sampled(self) -> bool:
+        """Evaluations during training read only the first `eval_sample` dev examples."""
+        n = self.setup.config.eval_sample
+        return n is not None and n < len(self.dev_examples)
+
+    @property
+    def eval_examples(self) -> list[dict]:
+        return self.dev_examples[:self.setup.config.eval_sample] if self.sampled else self.dev_examples
+
+    @property
+    def eval_features(self) -> list[dict]:
+        if not self.sampled:
+            return self.dev_features
+        return [f for f in self.dev_features if f["example_index"] < self.setup.config.eval_sample]
 
 
 def prepare(config: RunConfig, task=None) -> Prepared:
@@ -155,6 +177,7 @@ def run_model(s: Setup, features: list[dict], accelerator=None) -> list[dict]:
 
 
 def evaluate(s: Setup, examples: list[dict], features: list[dict], accelerator=None) -> tuple[dict, list]:
-    """-> (metrics, predictions) on `examples`."""
-    predictions = s.family.predict(s.task, run_model(s, features, accelerator), features, examples)
+    """-> (metrics, predictions) on `examples`. A family that decodes (generation) runs the model its own way."""
+    outputs = getattr(s.family, "run_model", run_model)(s, features, accelerator)
+    predictions = s.family.predict(s.task, outputs, features, examples)
     return s.family.compute_metrics(s.task, predictions, examples), predictions

@@ -72,11 +72,11 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
 
     def checkpoint(step: int, loss: float | None) -> None:
         eval_started = time.time()
-        metrics, predictions = evaluate(s, p.dev_examples, p.dev_features, accelerator)
+        metrics, predictions = evaluate(s, p.eval_examples, p.eval_features, accelerator)
         log(step, loss, metrics)
         last.update(step=step, metrics=metrics)
-        if metrics[s.family.main_metric] > best["metric"]:
-            best.update(metric=metrics[s.family.main_metric], step=step, metrics=metrics, predictions=predictions,
+        if metrics[s.metric] > best["metric"]:
+            best.update(metric=metrics[s.metric], step=step, metrics=metrics, predictions=predictions,
                         state=s.model.trainable_state_dict())
         best["eval_seconds"] += time.time() - eval_started
 
@@ -115,7 +115,7 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
 
     kept = best["state"] is not None
     final = {"task": s.task.name, "family": s.task.family, "backbone": config.backbone, "method": config.method,
-             "metric_name": s.family.main_metric, "best_metric": best["metric"] if kept else None,
+             "metric_name": s.metric, "best_metric": best["metric"] if kept else None,
              "best_step": best["step"], "dev": best["metrics"], "trainable": n_trainable, "total": n_total,
              "share": format_share(n_trainable, n_total), "steps": step,
              "seconds_per_step": train_seconds / step if step else None,
@@ -123,11 +123,16 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
              **({"diverged": diverged} if diverged else {})}
     if kept:
         s.model.load_trainable(best["state"])
+        if p.sampled:  # chosen on a sample of dev: the chosen checkpoint's figures are those of the whole dev set
+            final["dev_sample"] = {"examples": len(p.eval_examples), s.metric: best["metric"]}
+            final["dev"], best["predictions"] = evaluate(s, p.dev_examples, p.dev_features, accelerator)
+            final["best_metric"] = final["dev"][s.metric]
         final = honest(final, last, s, p.test_examples, accelerator)
+        final = further_splits(final, s, accelerator)
     predictions = s.family.display(s.task, p.dev_examples, best["predictions"]) if kept else None
     recorder.finish(final, best["state"], predictions)  # the best checkpoint's parameters, never diverged ones
     if diverged is not None:
-        note = (f"The best checkpoint before it (step {best['step']}, dev {s.family.main_metric} "
+        note = (f"The best checkpoint before it (step {best['step']}, dev {s.metric} "
                 f"{best['metric']:.4f}) is kept" if kept
                 else "No checkpoint was evaluated before it, so no trained parameters are kept")
         raise Diverged(f"diverged at step {diverged['step']} (loss {diverged['loss']}); try a lower learning rate. "
@@ -138,15 +143,27 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
 def honest(final: dict, last: dict, s, test_examples: list[dict], accelerator) -> dict:
     """What the reported number means. With a test split: the checkpoint chosen on dev, its test metrics.
     Without: the dev metric that chose the checkpoint is optimistic, so the last checkpoint's is beside it."""
-    metric = s.family.main_metric
+    metric = s.metric
     if test_examples:
         test, _ = evaluate(s, test_examples, s.encode(test_examples), accelerator)
         return {**final, "test": test, "test_metric": test[metric],
                 "evaluation": f"checkpoint chosen on dev ({len(s.task.dev)} examples), reported on test "
                               f"({len(test_examples)} examples)"}
+    if "dev_sample" in final:
+        return {**final, "last_step": last["step"], "last_metric": last["metrics"].get(metric),
+                "evaluation": f"checkpoint chosen on the first {final['dev_sample']['examples']} dev examples, "
+                              f"reported on all {len(s.task.dev)} (optimistic); the last checkpoint's metric on "
+                              "those first examples is beside it"}
     return {**final, "last_step": last["step"], "last_metric": last["metrics"].get(metric),
             "evaluation": "checkpoint chosen on the dev set it is reported on (optimistic); the last "
                           "checkpoint's dev metric is beside it"}
+
+
+def further_splits(final: dict, s, accelerator) -> dict:
+    """The chosen checkpoint on the task's further dev splits (e.g. table-to-text's unseen categories)."""
+    splits = {name: evaluate(s, examples, s.encode(examples), accelerator)[0]
+              for name, examples in s.task.eval_splits.items() if examples}
+    return {**final, "splits": splits} if splits else final
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ def make_task(name: str, family: str, train: list[Located], dev: list[Located], 
     if not train or not dev:
         raise DataError(f"{name}: {len(train)} training and {len(dev)} dev examples; need at least one of each")
     kind = get_family(family)
+    train, dev, test = gathered(kind, train), gathered(kind, dev), gathered(kind, list(test))
     if labels is None:
         known, what = set().union(*(kind.label_keys(e) for _, e in train)), "the training labels"
         labels = kind.labels_from(known)
@@ -34,6 +35,11 @@ def make_task(name: str, family: str, train: list[Located], dev: list[Located], 
     extras = {**kind.task_extras([e for _, e in train + dev + list(test)]), **extras}
     return Task(name=name, family=family, train=[e for _, e in train], dev=[e for _, e in dev],
                 test=[e for _, e in test], labels=labels, description=description, **extras)
+
+
+def gathered(kind, items: list[Located]) -> list[Located]:
+    """Rows a family reads as parts of one example joined (generation: one reference per row)."""
+    return kind.gather(items) if hasattr(kind, "gather") else list(items)
 
 
 def _check_known(kind, items: list[Located], known: set[str], what: str) -> None:
@@ -50,6 +56,7 @@ def split(name: str, family: str, items: list[Located], seed: int = SPLIT_SEED) 
     Dev examples whose label (or entity type) never occurs in train move to train, so a rare
     label cannot make the split unusable. Both parts keep the file order.
     """
+    items = gathered(get_family(family), items)  # before splitting: an input's rows stay on one side
     if len(items) < 2:
         raise DataError(f"{name}: {len(items)} example(s); need at least 2 (one to train on, one to evaluate)")
     order = list(range(len(items)))

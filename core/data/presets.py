@@ -66,7 +66,19 @@ def load_preset(name: str) -> Task:
             raise DataError(f"preset '{name}': template {template.get('name')!r} has non-text label words "
                             f"{odd}; quote them in {name}.yaml")
     extras = {"unanswerable": bool(meta["unanswerable"])} if "unanswerable" in meta else {}
-    return make_task(name, family, train, dev, labels=labels or None, description=meta.get("description", ""),
+    task = make_task(name, family, train, dev, labels=labels or None, description=meta.get("description", ""),
                      templates=meta.get("templates") or [], ptuning_template=meta.get("ptuning_template"),
                      defaults=meta.get("defaults") or {}, test_examples=meta.get("test_examples") or [],
-                     **extras)
+                     metric=meta.get("metric"), **extras)
+    task.eval_splits = {split: _further_split(name, family, folder, file, labels)
+                        for split, file in (meta.get("eval_splits") or {}).items()}
+    return task
+
+
+def _further_split(name: str, family: str, folder: Path, file: str, labels: list[str] | None) -> list[dict]:
+    """A further dev split the preset names (`eval_splits: {unseen: dev_unseen.jsonl}`), checked like dev."""
+    path = folder / file
+    if "/" in file or not path.is_file():
+        raise DataError(f"preset '{name}': eval split file '{file}' not found in {folder}")
+    _, items = read_file(path, family)
+    return make_task(name, family, items, items, labels=labels or None).dev

@@ -28,7 +28,8 @@ class MethodError(ValueError):
 # RunConfig fields every method reads; a method declares the others it reads in `knobs`
 COMMON_FIELDS = ("task", "backbone", "method", "lr", "epochs", "max_steps", "batch_size", "grad_accum", "max_length",
                  "doc_stride", "dropout", "warmup_ratio", "weight_decay", "eval_every", "seed", "precision",
-                 "max_train_examples", "max_eval_examples", "family", "out")
+                 "max_train_examples", "max_eval_examples", "eval_sample", "max_new_tokens", "num_beams",
+                 "repetition_penalty", "family", "out")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ def lm_head_params(backbone) -> set[str]:
     embeddings = backbone.model.get_input_embeddings().weight
     return {f"backbone.{attr}.{n}" for n, p in getattr(backbone.model, attr).named_parameters()
             if p is not embeddings}
+
+
+def idle_lm_head(backbone, task) -> set[str]:
+    """The LM head's own parameters when a task head reads the hidden states instead (they get no
+    gradient, so they are frozen); none when the task generates through the LM head."""
+    return set() if family_of(task).head == "lm" else lm_head_params(backbone)
 
 
 def fresh_lm_head(backbone) -> set[str]:

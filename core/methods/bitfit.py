@@ -1,11 +1,11 @@
 """BitFit (Ben Zaken et al., 2022): only bias terms and the head train.
 
-On classification it is paired with a null prompt (Logan IV et al., 2022, "Cutting down on
+On generation the LM head's own bias (if it has one) trains with the others. On classification it is paired with a null prompt (Logan IV et al., 2022, "Cutting down on
 prompts and parameters"): the input followed by [MASK], read by the LM head through the
 preset's verbalizer, so no template words need engineering.
 """
-from core.methods.base import (MethodError, MethodSpec, cloze_for, fresh_lm_head, is_head, label_words,
-                               lm_head_params, null_template, register, set_trainable, task_head, verbalizer_head)
+from core.methods.base import (MethodError, MethodSpec, cloze_for, fresh_lm_head, idle_lm_head, is_head,
+                               label_words, null_template, register, set_trainable, task_head, verbalizer_head)
 from core.model import PromptModel
 from core.tasks import family_of
 
@@ -24,7 +24,7 @@ def build(config, backbone, task) -> PromptModel:
         fresh, unused = fresh_lm_head(backbone), set()
     else:
         model = PromptModel(backbone, task_head(config, backbone, task))
-        fresh, unused = set(), lm_head_params(backbone)
+        fresh, unused = set(), idle_lm_head(backbone, task)
     set_trainable(model, lambda n, _: n in fresh or is_head(n) or (is_bias(n) and n not in unused))
     return model
 

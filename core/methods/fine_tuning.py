@@ -1,11 +1,11 @@
 """Full fine-tuning: every backbone weight and the task head train (the reference baseline)."""
-from core.methods.base import MethodSpec, lm_head_params, register, set_trainable, task_head
+from core.methods.base import MethodSpec, idle_lm_head, register, set_trainable, task_head
 from core.model import PromptModel
 
 
 def build(config, backbone, task) -> PromptModel:
     model = PromptModel(backbone, task_head(config, backbone, task))
-    unused = lm_head_params(backbone)  # the LM head is not in the graph of a task head
+    unused = idle_lm_head(backbone, task)  # not in the graph of a task head
     set_trainable(model, lambda name, _: name not in unused)
     return model
 

@@ -25,5 +25,6 @@ def build(config, backbone, task) -> PromptModel:
 SPEC = register(MethodSpec(
     "manual-prompt", "hand-written template + verbalizer: zero-shot, or prompt-based fine-tuning", build,
     knobs=("template", "verbalizer"), cloze_only=True,
-    unsupported_reason="a hand-written prompt scores one label word at [MASK]; tagging and QA answers are not "
-                       "one word (use fine-tuning, prompt-tuning or p-tuning-v2)"))
+    unsupported_reason="a hand-written prompt scores one label word at [MASK]; tagging and QA answers and "
+                       "generated texts are not one word (use fine-tuning, prompt-tuning or p-tuning-v2; "
+                       "prefix-tuning for generation)"))

@@ -62,5 +62,6 @@ SPEC = register(MethodSpec(
     "p-tuning", "pseudo-prompt tokens in a template via an LSTM/MLP prompt encoder, verbalizer at [MASK]", build,
     knobs=("prompt_length", "prompt_encoder", "tune_backbone", "ptuning_template", "verbalizer", "init_from"),
     cloze_only=True,
-    unsupported_reason="P-tuning fills a cloze template scored through label words; tagging and QA answers are "
-                       "not one word (use prompt-tuning or p-tuning-v2, which have token and span heads)"))
+    unsupported_reason="P-tuning fills a cloze template scored through label words; tagging and QA answers and "
+                       "generated texts are not one word (use prompt-tuning or p-tuning-v2, which have token and "
+                       "span heads and generate; prefix-tuning for generation)"))

@@ -18,6 +18,7 @@ from core.tasks.base import DataError, Task, collate  # noqa: F401
 FAMILIES = {  # name -> "module:class", imported on first use; the most specific record shapes first
     "tagging": "core.tasks.tagging:Tagging",
     "qa": "core.tasks.qa:QuestionAnswering",
+    "generation": "core.tasks.generation:Generation",
     "classification": "core.tasks.classification:Classification",
 }
 DEFAULT_FAMILY = "classification"
@@ -35,6 +36,11 @@ def get_family(name: str):
 
 def family_of(task: Task):
     return get_family(task.family)
+
+
+def main_metric(task: Task) -> str:
+    """The metric that picks a run's best checkpoint: the task's own (a preset's `metric:`), else its family's."""
+    return task.metric or family_of(task).main_metric
 
 
 def all_families() -> list:

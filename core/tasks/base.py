@@ -12,6 +12,7 @@ Example schemas (one dict per example):
   tagging         {"tokens": [str], "tags": [str]}   tags in IOB2
   qa              {"id": str, "context": str, "question": str,
                    "answers": {"text": [str], "answer_start": [int]}}   (SQuAD; empty = unanswerable)
+  generation      {"id": str, "input": str, "references": [str]}
 
 Features (one dict per model input row) hold lists of ints: input_ids, attention_mask,
 token_type_ids (when the tokenizer makes them), labels (int or list), and family extras
@@ -49,6 +50,8 @@ class Task:
     test_examples: list[dict] = field(default_factory=list)  # shown first in Inspect; optional
     data_note: str = ""  # e.g. a preview read only the first rows of a file
     test: list[dict] = field(default_factory=list)  # a folder's labelled test file; its labels known from train
+    metric: str | None = None  # the main metric when not the family's (e.g. rougeL for summaries)
+    eval_splits: dict[str, list[dict]] = field(default_factory=dict)  # more dev splits, evaluated at the end
 
 
 RowReader = Callable[[dict, str, str], dict]  # (raw row, where, default id) -> checked example
@@ -102,13 +105,14 @@ SCALAR_KEYS = ("labels", "mask_pos", "start_positions", "end_positions")
 
 
 def collate(features: list[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
-    """Pad the list-valued model inputs on the right and stack scalars; other keys stay behind."""
+    """Pad the list-valued model inputs on the right, each to its own longest (an encoder-decoder's
+    labels are not as long as its input), and stack scalars; other keys stay behind."""
     batch = {}
-    width = max(len(f["input_ids"]) for f in features)
     for key, pad in PAD_VALUES.items():
         if key not in features[0] or not isinstance(features[0][key], list):
             continue
         pad = pad_token_id if pad is None else pad
+        width = max(len(f[key]) for f in features)
         batch[key] = torch.tensor([f[key] + [pad] * (width - len(f[key])) for f in features])
     for key in SCALAR_KEYS:
         if key in features[0] and not isinstance(features[0][key], list):

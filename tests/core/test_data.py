@@ -180,8 +180,9 @@ def test_csv_without_label_column(tmp_path):
     with raises(r"^sentences.csv: no 'label' column; found columns: a, b; "
                 r"expected one of text/sentence/sentence1/premise/question and label\. "
                 r"Read as CSV/TSV \(from the .csv extension\) of classification examples \(the default, as no "
-                r"family claims the header a, b; choose the family to override\); expected shape: a header row "
-                r'"text,label" \(a pair: "text,text_b,label"\), then rows like "a great film,positive"$'):
+                r"family claims the header a, b; choose the family to override\); expected shape: classification: a "
+                r'header row "text,label" \(a pair: "text,text_b,label"\), then rows like "a great film,positive"; '
+                r"generation: columns input,output \(one reference per row; rows with the same input are gathered\)$"):
         load_task(str(path))
 
 
@@ -294,7 +295,7 @@ def test_empty_and_non_utf8_files(tmp_path):
 
 
 def test_wrong_family_for_format(tmp_path):
-    with raises("CSV/TSV files hold classification data"):
+    with raises("CSV/TSV files hold generation or classification data"):
         load_task(str(write(tmp_path, "x.csv", sentiment_rows(3))), family="tagging")
     with raises("family 'regression' is not one of tagging, qa, classification"):
         load_task("sentiment", family="regression")

@@ -16,7 +16,7 @@ def test_every_family_implements_the_interface(name):
     family = get_family(name)
     missing = [attribute for attribute in ATTRIBUTES if not hasattr(family, attribute)]
     assert not missing and family.name == name
-    assert family.head in ("sequence", "token", "span") and set(family.formats) <= {TABLE, JSONL, CONLL}
+    assert family.head in ("sequence", "token", "span", "lm") and set(family.formats) <= {TABLE, JSONL, CONLL}
 
 
 @pytest.mark.parametrize("columns, family", [
@@ -43,5 +43,5 @@ def test_typed_text_becomes_an_example_of_each_family():
 
 
 def test_unknown_family_is_a_clear_error():
-    with pytest.raises(DataError, match="family 'images' is not one of tagging, qa, classification"):
+    with pytest.raises(DataError, match="family 'images' is not one of tagging, qa, generation, classification"):
         get_family("images")
