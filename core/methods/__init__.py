@@ -36,9 +36,23 @@ def check_label_words(config, task) -> None:
             chosen_template(config, task)
 
 
+def check_backbone_kind(family: str, backbone) -> None:
+    """Generation writes text token by token (a decoder, or an encoder-decoder's decoder); the other
+    families read an encoder's or a decoder's hidden states."""
+    generates = get_family(family).head == "lm"
+    if generates and backbone.kind == "encoder":
+        raise MethodError(f"a {family} task needs a decoder or an encoder-decoder backbone; {backbone.name} is an "
+                          "encoder, which cannot write text token by token (use smollm2-135m, gemma3-270m, or a hub "
+                          "causal LM, BART or T5)")
+    if not generates and backbone.kind == "encoder-decoder":
+        raise MethodError(f"{backbone.name} is an encoder-decoder: the lab uses those for generation tasks only; for a "
+                          f"{family} task choose an encoder (minilm-l6) or a decoder (smollm2-135m)")
+
+
 def build_model(config, backbone, task):
     """The method's model for this task; the config is resolved first (methods read resolved values)."""
     check_fits(config.method, task.family)
+    check_backbone_kind(task.family, backbone)
     config = resolve(config, task.defaults)
     model = get_method(config.method).build(config, backbone, task)
     if config.init_from:

@@ -164,6 +164,8 @@ class Generation:
                     source = tokenizer(example["input"], truncation=True, max_length=max_length)["input_ids"]
                     target = [] if reference is None else tokenizer(
                         text_target=reference, truncation=True, max_length=max_new_tokens)["input_ids"]
+                    if target and target[-1] != eos:  # BART/T5 tokenizers end it with eos; others do not
+                        target = target[:max_new_tokens - 1] + [eos]
                     ids, labels = source, target
                 else:
                     target = [] if reference is None else \

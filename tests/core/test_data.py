@@ -297,7 +297,7 @@ def test_empty_and_non_utf8_files(tmp_path):
 def test_wrong_family_for_format(tmp_path):
     with raises("CSV/TSV files hold generation or classification data"):
         load_task(str(write(tmp_path, "x.csv", sentiment_rows(3))), family="tagging")
-    with raises("family 'regression' is not one of tagging, qa, classification"):
+    with raises("family 'regression' is not one of tagging, qa, generation, classification"):
         load_task("sentiment", family="regression")
 
 

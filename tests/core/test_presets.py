@@ -56,4 +56,4 @@ def test_near_duplicate_templates_differ_by_one_word():
 
 def test_backbone_presets_declare_kind_and_source():
     for name, spec in backbone_presets().items():
-        assert spec["kind"] in ("encoder", "decoder") and spec["source"] in ("package", "gguf", "config"), name
+        assert spec["kind"] in ("encoder", "decoder", "encoder-decoder") and spec["source"] in ("package", "gguf", "config"), name

@@ -70,7 +70,7 @@ BAD = [
     ("init_text: 42", "init_text must be text, got 42"),
     ("ptuning_template: 7", "ptuning_template must be text with {prompt} slots (unset: the preset's), got 7"),
     ("precision: fp8", "precision must be one of ('auto', 'fp32', 'bf16', 'fp16'), got 'fp8'"),
-    ("family: images", "family must be one of tagging, qa, classification, got 'images'"),
+    ("family: images", "family must be one of tagging, qa, generation, classification, got 'images'"),
     ("out: ''", "out must be the name of a folder for run folders, got ''"),
     ("out: 3", "out must be the name of a folder for run folders, got 3"),
     ("template: -1", f"{TEMPLATE} -1"),

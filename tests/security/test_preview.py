@@ -20,8 +20,8 @@ from core.model import count_parameters
 from core.preview import PREVIEW_ROWS, preview
 from core.setup import setup
 
-TASKS = {"classification": ["sentiment", "nli"], "tagging": ["ner"], "qa": ["qa"]}
-BACKBONES = ["tiny-encoder", "tiny-decoder"]
+TASKS = {"classification": ["sentiment", "nli"], "tagging": ["ner"], "qa": ["qa"], "generation": ["table-to-text"]}
+BACKBONES = ["tiny-encoder", "tiny-decoder", "tiny-seq2seq"]
 VARIANTS = {"prompt-tuning": [{"prompt_init": "vocab"}, {"prompt_init": "text", "init_text": "a film review"}],
             "p-tuning": [{"prompt_encoder": "lstm"}, {"prompt_encoder": "mlp"}],
             "prefix-tuning": [{"reparameterize": False}], "p-tuning-v2": [{"reparameterize": True}],
