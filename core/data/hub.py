@@ -54,6 +54,12 @@ HUB_DATASETS = {
                          revision=PARQUET, tag_names=CONLL_TAGS),
     "squad": HubSpec("rajpurkar/squad", None, "qa"),
     "squad_v2": HubSpec("rajpurkar/squad_v2", None, "qa"),
+    # generation, Prefix-tuning's datasets: one reference per row, rows of one input gathered into one example
+    "e2e_nlg": HubSpec("tuetschek/e2e_nlg", None, "generation",
+                       {"input": "meaning_representation", "output": "human_reference"}),
+    "GEM/web_nlg": HubSpec("GEM/web_nlg", "en", "generation", {"input": "input", "output": "target"},
+                           revision=PARQUET),  # input: a list of triples, joined with " | "
+    "xsum": HubSpec("EdinburghNLP/xsum", None, "generation", {"input": "document", "output": "summary"}),
 }
 
 

@@ -272,3 +272,29 @@ def test_training_evaluates_a_sample_and_reports_the_whole_dev_set():
     assert final["best_metric"] == final["dev"]["bleu"]
     assert len(rows[-1]) == 6 and {"input", "generated", "references", "bleu", "rougeL"} <= set(rows[-1][0])
     assert set(final["splits"]) == {"unseen"} and "rougeL" in final["splits"]["unseen"]
+
+
+@pytest.mark.parametrize("dataset_id, columns", [
+    ("e2e_nlg", {"meaning_representation": ["name[A], food[Thai]", "name[A], food[Thai]", "name[B]"],
+                 "human_reference": ["A serves Thai food.", "Thai food at A.", "B is a pub."]}),
+    ("GEM/web_nlg", {"input": [["A | country | B"], ["A | country | B"], ["C | leader | D"]],
+                     "target": ["A is in B.", "A lies in B.", "D leads C."]}),
+    ("xsum", {"document": ["A long report.", "A long report.", "Another report."],
+              "summary": ["Short.", "Brief.", "Other."], "id": ["1", "1", "2"]}),
+])
+def test_hub_generation_datasets_are_read_and_gathered(monkeypatch, dataset_id, columns):
+    """The real loading code (core.data.hub) with `datasets.load_dataset` answering from memory."""
+    import datasets
+    from core.data import hub
+
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_DATASETS_OFFLINE", raising=False)
+    monkeypatch.setattr(hub, "_check_reachable", lambda dataset_id: None)
+    split = datasets.Dataset.from_dict(columns)
+    monkeypatch.setattr(datasets, "load_dataset",
+                        lambda repo, config=None, revision=None: datasets.DatasetDict({"train": split,
+                                                                                       "validation": split}))
+    task = load_task(dataset_id)
+    assert task.family == "generation" and len(task.train) == 2
+    assert len(task.train[0]["references"]) == 2 and len(task.train[1]["references"]) == 1
