@@ -298,10 +298,23 @@ def resolve(config: RunConfig, task_defaults: dict[str, dict]) -> RunConfig:
     return config.replace(**filled)
 
 
-def check_for_backbone(config: RunConfig, max_positions: int, kind: str) -> None:
+DEEP_PROMPT_METHODS = ("prefix-tuning", "p-tuning-v2")
+
+
+def check_for_backbone(config: RunConfig, max_positions: int, kind: str, sliding_window: int | None = None) -> None:
     """Refuse a (resolved) config whose sequences need more positions than the backbone has
     (`max_positions`, its position embeddings; `kind`, "encoder" or "decoder", for the message).
-    A shallow input prompt adds prompt_length positions to max_length (POSITION_TAKING_METHODS)."""
+    A shallow input prompt adds prompt_length positions to max_length (POSITION_TAKING_METHODS).
+    Deep prefixes sit in the cache before the sequence, so in a sliding-window layer (Gemma 3: 512
+    tokens) tokens further than the window from them stop seeing them: refused too."""
+    if sliding_window and config.method in DEEP_PROMPT_METHODS and config.max_length and config.prompt_length:
+        span = config.prompt_length + config.max_length + (config.max_new_tokens or 0)
+        if span > sliding_window:
+            raise ConfigError(f"prompt_length {config.prompt_length} + max_length {config.max_length}"
+                              + (f" + max_new_tokens {config.max_new_tokens}" if config.max_new_tokens else "")
+                              + f" = {span} is above this {kind}'s sliding attention window ({sliding_window}): "
+                                "the last tokens would no longer see the prefix in its sliding-window layers; "
+                                "lower max_length or the prompt length")
     extra = (config.prompt_length or 0) if config.method in POSITION_TAKING_METHODS else 0
     if config.max_length is None or config.max_length + extra <= max_positions:
         return

@@ -105,7 +105,7 @@ def setup(config: RunConfig, task=None, weights: bool = True, max_rows: int | No
     if weights:
         set_seed(config.seed)
     backbone = load_backbone(config.backbone, seed=config.seed, weights=weights)
-    check_for_backbone(config, backbone.max_positions, backbone.kind)
+    check_for_backbone(config, backbone.max_positions, backbone.kind, getattr(backbone.config, "sliding_window", None))
     with contextlib.nullcontext() if weights else torch.device("meta"):
         model = build_model(config, backbone, task)
     return Setup(config, task, family_of(task), backbone, model)

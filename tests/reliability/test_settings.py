@@ -197,6 +197,19 @@ def test_backbone_check_refuses_what_does_not_fit(method, max_length, prompt_len
     assert str(error.value) == message
 
 
+@pytest.mark.parametrize("method, max_new_tokens, fits", [
+    ("p-tuning-v2", None, True), ("prefix-tuning", 64, False), ("p-tuning-v2", 64, False), ("lora", 64, True)])
+def test_deep_prefixes_must_stay_inside_a_sliding_window(method, max_new_tokens, fits):
+    """Gemma 3's sliding layers (512): a token further than the window from the prefix cannot see it."""
+    config = RunConfig(method=method, max_length=480, prompt_length=32, max_new_tokens=max_new_tokens)
+    if fits:
+        assert check_for_backbone(config, 32768, "decoder", sliding_window=512) is None
+        return
+    with pytest.raises(ConfigError, match=r"prompt_length 32 \+ max_length 480 \+ max_new_tokens 64 = 576 is above "
+                                          r"this decoder's sliding attention window \(512\)"):
+        check_for_backbone(config, 32768, "decoder", sliding_window=512)
+
+
 # -- check_step_budget -------------------------------------------------------------------------
 
 def test_step_budget_warns_then_refuses(monkeypatch):
