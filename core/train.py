@@ -124,7 +124,8 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
     if kept:
         s.model.load_trainable(best["state"])
         if p.sampled:  # chosen on a sample of dev: the chosen checkpoint's figures are those of the whole dev set
-            final["dev_sample"] = {"examples": len(p.eval_examples), s.metric: best["metric"]}
+            final["dev_sample"] = {"examples": len(p.eval_examples), "of": len(p.dev_examples),
+                                   s.metric: best["metric"]}
             final["dev"], best["predictions"] = evaluate(s, p.dev_examples, p.dev_features, accelerator)
             final["best_metric"] = final["dev"][s.metric]
         final = honest(final, last, s, p.test_examples, accelerator)
@@ -152,7 +153,7 @@ def honest(final: dict, last: dict, s, test_examples: list[dict], accelerator) -
     if "dev_sample" in final:
         return {**final, "last_step": last["step"], "last_metric": last["metrics"].get(metric),
                 "evaluation": f"checkpoint chosen on the first {final['dev_sample']['examples']} dev examples, "
-                              f"reported on all {len(s.task.dev)} (optimistic); the last checkpoint's metric on "
+                              f"reported on all {final['dev_sample']['of']} (optimistic); the last checkpoint's metric on "
                               "those first examples is beside it"}
     return {**final, "last_step": last["step"], "last_metric": last["metrics"].get(metric),
             "evaluation": "checkpoint chosen on the dev set it is reported on (optimistic); the last "
@@ -161,7 +162,8 @@ def honest(final: dict, last: dict, s, test_examples: list[dict], accelerator) -
 
 def further_splits(final: dict, s, accelerator) -> dict:
     """The chosen checkpoint on the task's further dev splits (e.g. table-to-text's unseen categories)."""
-    splits = {name: evaluate(s, examples, s.encode(examples), accelerator)[0]
+    cap = s.config.max_eval_examples
+    splits = {name: evaluate(s, examples[:cap], s.encode(examples[:cap]), accelerator)[0]
               for name, examples in s.task.eval_splits.items() if examples}
     return {**final, "splits": splits} if splits else final
 
