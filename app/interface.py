@@ -20,6 +20,7 @@ CSS = """
 .lab-note { padding: 8px 12px; border-radius: 6px; margin: 4px 0; }
 .lab-error { background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd; }
 .lab-info { background: #eef2ff; color: #1e2a6b; border: 1px solid #c7d2fe; }
+.lab-muted { color: #6b7280; font-size: 0.88em; }
 .lab-progress { height: 14px; background: #e5e7eb; border-radius: 7px; overflow: hidden; }
 .lab-bar { height: 100%; background: #6366f1; transition: width 0.6s ease; }
 .lab-finished .lab-bar { background: #16a34a; }

@@ -29,7 +29,7 @@ from pathlib import Path
 from app import visitors
 from core.api import JobManager, NoSuchRun, RunStore, catalog
 
-TEST_BACKBONES = ("tiny-encoder", "tiny-decoder")
+TEST_BACKBONES = ("tiny-encoder", "tiny-decoder", "tiny-seq2seq")
 
 
 @dataclass

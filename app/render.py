@@ -187,3 +187,63 @@ def pick_examples(predictions: list[dict], only_errors: bool) -> list[tuple[str,
         choices.append(example_choice(i, text, correct))
     return choices
 
+
+
+# -- generations ---------------------------------------------------------------------------
+GEN_SORT_KEYS = {"bleu-desc": ("bleu", True), "bleu-asc": ("bleu", False), "rougeL-desc": ("rougeL", True),
+                 "rougeL-asc": ("rougeL", False)}
+
+
+def references_text(references: list[str]) -> str:
+    """One reference per line, numbered when there are several."""
+    if len(references) == 1:
+        return references[0]
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(references, 1))
+
+
+def score(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def generation_rows(predictions: list[dict], sort: str | None = "order") -> list[list]:
+    """Generation display rows -> [#, input, generated, references, BLEU, ROUGE-L], in dev order or sorted
+    by a per-input score (`GEN_SORT_KEYS`); inputs without references (no score) stay last either way."""
+    order = list(range(len(predictions)))
+    if sort in GEN_SORT_KEYS:
+        key, descending = GEN_SORT_KEYS[sort]
+        scored = [i for i in order if predictions[i].get(key) is not None]
+        scored.sort(key=lambda i: predictions[i][key], reverse=descending)  # stable: ties keep dev order
+        order = scored + [i for i in order if predictions[i].get(key) is None]
+    return [[i, predictions[i]["input"], predictions[i]["generated"], references_text(predictions[i]["references"]),
+             score(predictions[i].get("bleu")), score(predictions[i].get("rougeL"))] for i in order]
+
+
+def generation_detail(row: dict) -> str:
+    """One dev input in full (Markdown): input, generated text, references, its scores."""
+    refs = "\n".join(f"{i}. {html.escape(text)}" for i, text in enumerate(row["references"], 1)) or "—"
+    scores = (S.GEN_SCORES.format(bleu=number(row.get("bleu")), rougeL=number(row.get("rougeL")))
+              if row.get("bleu") is not None else "")
+    return S.GEN_DETAIL.format(input=html.escape(row["input"]), generated=html.escape(row["generated"]) or "—",
+                               references=refs, scores=scores)
+
+
+def splits_text(final: dict) -> str:
+    """final.json's further dev splits (e.g. table-to-text's unseen categories), one line; '' without any."""
+    splits = final.get("splits") or {}
+    if not splits:
+        return ""
+    main = final.get("metric_name")
+    parts = []
+    for name, metrics in splits.items():
+        keys = sorted(metrics, key=lambda k: (k != main, k))  # the run's own metric first
+        parts.append(S.SPLIT.format(name=name, metrics=" · ".join(f"{k} {number(metrics[k])}" for k in keys)))
+    return S.SPLITS.format(splits="; ".join(parts))
+
+
+def sample_text(final: dict) -> str:
+    """What eval_sample meant for a run: checkpoints chosen on the first N dev inputs; '' when it was not used."""
+    sample = final.get("dev_sample")
+    metric = final.get("metric_name")
+    if not sample or metric not in sample:
+        return ""
+    return S.DEV_SAMPLE.format(n=sample["examples"], metric=metric, value=number(sample[metric]))

@@ -45,6 +45,15 @@ MAX_EVAL = "Use only the first N dev examples (0: all)"
 EVAL_EVERY = "Evaluate every N steps (0: about 10 times per run)"
 DOC_STRIDE = "QA: overlap of passage windows (under half of max tokens)"
 PRECISION = "Precision"
+DECODING = "Decoding (generation tasks)"
+MAX_NEW_TOKENS = "Max new tokens"
+MAX_NEW_TOKENS_INFO = "most tokens generated per input (0: the task's default)"
+NUM_BEAMS = "Beams"
+NUM_BEAMS_INFO = "beam search width; 1 = greedy"
+REPETITION_PENALTY = "Repetition penalty"
+REPETITION_PENALTY_INFO = "1 = off; 1.2 is usual"
+EVAL_SAMPLE = "Eval sample"
+EVAL_SAMPLE_INFO = "dev inputs scored while training (0: all)"
 WARMUP = "Warm-up share of steps"
 WEIGHT_DECAY = "Weight decay"
 TRAIN_BUTTON = "Train"
@@ -128,11 +137,27 @@ RIGHT, WRONG = "✓ correct", "✗ wrong"
 TRY_IT = "Try the trained model"
 TRY_TEXT = "Your input"
 TRY_SECOND = {"classes": "Second sentence", "spans": "Question"}  # by the family's view
-TRY_TEXT_LABEL = {"classes": "Text", "tags": "Sentence", "spans": "Passage"}
+TRY_TEXT_LABEL = {"classes": "Text", "tags": "Sentence", "spans": "Passage", "generations": "Input"}
+TRY_BUTTON = {"generations": "Generate"}  # by the family's view; else PREDICT
+GENERATED = "Generated (greedy, streamed as it is decoded)"
 RAW_PREDICTIONS = "Predictions (as the task family writes them)"
 PREDICT = "Predict"
 PREDICTION = "Prediction"
 ANSWER = "**Answer:** {answer} (score {score})"
+GEN_SUMMARY = ("**{task}** · {backbone} · {method} · best dev {metric} **{best}** · trainable {share} · "
+               "{n} dev inputs, {refs} references")
+GEN_COLUMNS = ["#", "input", "generated", "references", "BLEU", "ROUGE-L"]
+GEN_SORT = "Sort by"
+GEN_SORTS = [("dev order", "order"), ("BLEU ↓", "bleu-desc"), ("BLEU ↑", "bleu-asc"), ("ROUGE-L ↓", "rougeL-desc"),
+             ("ROUGE-L ↑", "rougeL-asc")]
+GEN_NOTE = ("Per-input scores: sentence BLEU (smoothed) and ROUGE-L F against the best reference, 0-1; the run's "
+            "dev metric is corpus-level. Click a row to read it in full.")
+GEN_DETAIL = "**Input:** {input}\n\n**Generated:** {generated}\n\n**References:**\n\n{references}\n\n{scores}"
+GEN_SCORES = "sentence BLEU {bleu} · ROUGE-L {rougeL}"
+SPLITS = "**Further dev splits** (the chosen checkpoint): {splits}"
+SPLIT = "{name} ({metrics})"
+DEV_SAMPLE = ("**On the dev sample** (the first {n} dev inputs, scored during training to choose the checkpoint): "
+              "{metric} {value}")
 
 # -- compare --------------------------------------------------------------------------------
 COMPARE_RUNS = "Runs to compare"

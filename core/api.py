@@ -6,6 +6,8 @@ reads run folders through the run store, and asks for catalogs, previews and pre
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from pathlib import Path
 
 import yaml
 
@@ -32,14 +34,17 @@ BASELINE_FIELDS = ("task", "family", "backbone", "max_train_examples", "max_eval
 @functools.lru_cache(maxsize=1)
 def catalog() -> dict:
     """Everything a picker needs, without loading any data or model:
-    tasks (name -> description), task_families (preset -> family), families (name -> view, cloze),
+    tasks (name -> description), task_families (preset -> family), task_metrics (preset -> the dev metric
+    that picks its checkpoints), families (name -> view, cloze, main_metric),
     backbones (name -> description), methods (name -> summary, families, knobs),
     defaults (RunConfig's own defaults) and choices (the allowed values of its choice fields)."""
     metas = preset_metas()
+    families = {f.name: {"view": f.view, "cloze": f.cloze, "main_metric": f.main_metric} for f in all_families()}
     return {"tasks": {name: meta.get("description", "") for name, meta in metas.items()},
             "task_families": {name: meta["family"] for name, meta in metas.items()},
-            "families": {f.name: {"view": f.view, "cloze": f.cloze, "main_metric": f.main_metric}
-                         for f in all_families()},
+            "task_metrics": {name: meta.get("metric") or families[meta["family"]]["main_metric"]
+                             for name, meta in metas.items()},
+            "families": families,
             "backbones": list_backbones(),
             "methods": {name: {"summary": spec.summary, "families": list(spec.families), "knobs": list(spec.knobs)}
                         for name, spec in METHODS.items()},
@@ -87,9 +92,31 @@ def task_info(name: str) -> dict:
             "description": task.description, "train_size": len(task.train), "dev_size": len(task.dev)}
 
 
+def task_family(config: RunConfig) -> str | None:
+    """The family of a config's task, as cheaply as it can be known: a preset's or the config's own, a
+    known hub dataset's, or a user file's from its first records. None: a hub dataset whose columns
+    alone would tell (only loading it does)."""
+    if config.family:
+        return config.family
+    if config.task in catalog()["task_families"]:
+        return catalog()["task_families"][config.task]
+    from core.data.hub import HUB_DATASETS
+    if config.task in HUB_DATASETS:
+        return HUB_DATASETS[config.task].family
+    if Path(config.task).expanduser().is_file():
+        return load_task(config.task, max_rows=20).family
+    return None
+
+
 def predict_text(run_path: str, text: str, second: str = "") -> dict:
     from core.inference import predict_text as predict
     return predict(run_path, text, second)
+
+
+def stream_text(run_path: str, text: str) -> Iterator[str]:
+    """A generation run's answer to typed input, streamed: the growing generated text (greedy)."""
+    from core.inference import stream_text as stream
+    yield from stream(run_path, text)
 
 
 def score_templates(task: str, backbone: str, templates: list[dict] | None = None, max_examples: int = 200):
@@ -127,4 +154,5 @@ def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[in
 
 __all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
            "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline", "over_seeds", "parse_label_words", "parse_seeds", "seed_groups",
-           "predict_text", "preview", "resolve", "resolved", "score_templates", "task_info"]
+           "predict_text", "preview", "resolve", "resolved", "score_templates", "stream_text", "task_family",
+           "task_info"]

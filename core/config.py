@@ -174,6 +174,7 @@ class RunConfig:
             if f.name in NUMBERS:
                 value = check_number(f.name, getattr(self, f.name), "None" in str(f.type), *NUMBERS[f.name])
                 setattr(self, f.name, value)
+        self.repetition_penalty = float(self.repetition_penalty)  # transformers refuses an int (YAML's 2)
         need(self.reparameterize is None or isinstance(self.reparameterize, bool),
              f"reparameterize must be true or false (unset: the method's default), got {self.reparameterize!r}")
         need(isinstance(self.tune_backbone, bool), f"tune_backbone must be true or false, got {self.tune_backbone!r}")

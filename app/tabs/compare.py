@@ -11,6 +11,7 @@ from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import compare_table, main_metric, run_choice, task_label
+from app.tabs.runs import metric_name
 from core.api import fine_tuning_baseline, seed_groups
 
 TICK_SECONDS = 3.0
@@ -40,7 +41,7 @@ def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[l
         series.append((f"{run_id} ({row['method']})", run.metrics()))
         if not damage:
             configs.append((row, run.config()))
-    names = {r.get("metric_name") for r in rows if r.get("metric_name")}
+    names = {metric_name(r) for r in rows if metric_name(r)}
     metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
     signature = (tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series)), tuple(problems))
     figure = plots.curves(series, metric) if any(metrics for _, metrics in series) else None

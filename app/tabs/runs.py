@@ -18,14 +18,23 @@ from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from app.render import best_text, main_metric, progress, progress_html, run_choice, runs_table, seconds, task_label
-from core.api import Run
+from app.render import (best_text, main_metric, progress, progress_html, run_choice, runs_table, sample_text, seconds,
+                        splits_text, task_label)
+from core.api import Run, catalog
 
 TICK_SECONDS = 2.0
 COLUMN_WIDTHS = ["19%", "9%", "8%", "9%", "9%", "7%", "10%", "11%", "7%", "11%"]
 
 
 # -- handlers ------------------------------------------------------------------------------------
+def metric_name(row: dict) -> str | None:
+    """The dev metric a run picks its checkpoints by: the finished run's own, else its preset's (e.g. rougeL
+    for summaries), else its family's; the curves plot it while the run still trains."""
+    cat = catalog()
+    family = cat["families"].get(row.get("family") or "", {})
+    return row.get("metric_name") or cat["task_metrics"].get(row.get("task") or "") or family.get("main_metric")
+
+
 def exported_copies(run) -> list[str]:
     """Copies of the run's downloadable files in a fresh temp folder: Gradio serves those, never the
     runs folder itself (index, worker logs, uploads, other visitors' data)."""
@@ -55,16 +64,17 @@ def run_view(run_id: str | None, owner: str | None = None) -> dict:
     error = row.get("error") or status.get("error")
     if error and state not in ("running", "queued", "finished"):
         lines.append(S.FAILED_REASON.format(error=error))
-    evaluation = run.final().get("evaluation") if state in ("finished", "failed") else None
-    if evaluation:
-        lines.append(S.EVALUATION.format(text=evaluation))
+    final = run.final() if state in ("finished", "failed") else {}
+    if final.get("evaluation"):
+        lines.append(S.EVALUATION.format(text=final["evaluation"]))
+    lines += [line for line in (splits_text(final), sample_text(final)) if line]
     damage = run.damage()
     if damage and "damaged" not in (error or ""):
         lines.append(S.DAMAGED.format(run=run_id, damage=damage))
     fraction, text = progress(status, rows)
     if state == "running" and not rows:
         text = S.NO_METRICS
-    metric = main_metric(rows, row.get("metric_name"))
+    metric = main_metric(rows, metric_name(row))
     files = exported_copies(run) if state in ("finished", "failed") and run.weights.exists() else []
     return {"status": "\n\n".join(lines), "progress": progress_html(fraction, text, state),
             "figure": plots.curves([(run_id, rows)], metric) if rows else None, "files": files,

@@ -1,5 +1,7 @@
 """Train tab: the run form (task, backbone, method and its knobs), a preview of the trainable share
 and the equivalent CLI/YAML before launching, and Train, which queues a background run.
+The decoding settings (max new tokens, beams, repetition penalty, eval sample) show, and reach the
+config, only when the task is a generation task.
 
 The form's values travel as one dict keyed by FIELDS (the handlers below take and return plain
 values, so tests call them without Gradio). Training never runs here: Train submits to the job
@@ -18,22 +20,26 @@ from app.uploads import checked_upload, stable_upload
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import seconds, task_label
 from core.api import (RunConfig, budget, catalog, check_visitor_config, over_seeds, parse_seeds, preview, resolved,
-                      task_info)
+                      task_family, task_info)
 
 
 FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method", "prompt_length",
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
           "epochs", "max_steps", "batch_size", "seed", "max_length", "max_train_examples", "max_eval_examples",
-          "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay", "verbalizer", "like", "seeds"]
+          "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay", "verbalizer", "like", "seeds",
+          "max_new_tokens", "num_beams", "repetition_penalty", "eval_sample"]
 # optional counts: 0 (what an empty gr.Number shows) means "not set"
-OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every")
+OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every", "max_new_tokens", "eval_sample")
 INTEGERS = ("prompt_length", "lora_rank", "max_steps", "batch_size", "seed", "max_length", "max_train_examples",
-            "max_eval_examples", "eval_every", "doc_stride")
+            "max_eval_examples", "eval_every", "doc_stride", "max_new_tokens", "num_beams", "eval_sample")
 # The form's widgets for settings only some methods read; each method's `knobs` (core) say which it reads.
 KNOB_FIELDS = ("prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
                "lora_rank", "verbalizer")
+# Settings only a generation task reads (core.methods.base.COMMON_FIELDS: every method passes them on).
+DECODING = ("max_new_tokens", "num_beams", "repetition_penalty", "eval_sample")
 # Knobs the task preset and the method have defaults for: refilled when the task or method changes.
-RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "max_length")
+RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "max_length", "max_new_tokens",
+            "eval_sample")
 # The form's first values: where the data comes from, then RunConfig's own defaults (core's one place).
 SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "", "like": "",
                "seeds": ""}
@@ -75,9 +81,38 @@ def method_knobs(method: str) -> dict[str, bool]:
     return {name: name in knobs for name in KNOB_FIELDS}
 
 
+def _checked(config: RunConfig) -> RunConfig:
+    """A config from the web may only name presets, hub ids and uploads (core.guard)."""
+    lab = lab_state.current()
+    check_visitor_config(config, lab.root, (lab.uploads, Path(get_upload_folder())), lab.allow_local_paths)
+    return config
+
+
+def form_family(values: dict) -> str | None:
+    """The task family the form names, as far as it is known without loading the task (a preset's, the
+    family picker's, an uploaded file's from its first records); None when unknown or not usable yet."""
+    try:
+        task, family = task_source(values)
+        return task_family(_checked(RunConfig(task=task, family=family, out=lab_state.current().out())))
+    except INPUT_ERRORS:
+        return None
+
+
+def decoding_fields(values: dict) -> dict:
+    """The decoding settings from the form; RunConfig judges them (an empty box: the default)."""
+    defaults = catalog()["defaults"]
+    ints = {name: _integer(name, values.get(name)) for name in ("max_new_tokens", "num_beams", "eval_sample")}
+    penalty = values.get("repetition_penalty")
+    if isinstance(penalty, int) and not isinstance(penalty, bool):
+        penalty = float(penalty)  # gr.Number sends 2 for 2.0; transformers takes only a float penalty
+    return {**ints, "num_beams": defaults["num_beams"] if ints["num_beams"] is None else ints["num_beams"],
+            "repetition_penalty": defaults["repetition_penalty"] if penalty in (None, "") else penalty}
+
+
 def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
-    """The form -> RunConfig. Knobs the method does not read are left at their defaults; with
-    resolve_defaults, the preset/method defaults are left to core (None) instead of the form's."""
+    """The form -> RunConfig. Knobs the method does not read are left at their defaults, and so are the
+    decoding settings unless the task is a generation task; with resolve_defaults, the preset/method
+    defaults are left to core (None) instead of the form's."""
     values, defaults = {**FALLBACK_FORM, **values}, catalog()["defaults"]
     task, family = task_source(values)
     ints = {name: _integer(name, values.get(name)) for name in INTEGERS}
@@ -105,10 +140,13 @@ def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
             fields[name] = values[name] or defaults[name]
     if resolve_defaults:
         fields.update({name: None for name in RESOLVED if name in fields})
-    config = RunConfig(**fields)
-    lab = lab_state.current()
-    check_visitor_config(config, lab.root, (lab.uploads, Path(get_upload_folder())), lab.allow_local_paths)
-    return config
+    config = _checked(RunConfig(**fields))
+    if task_family(config) != "generation":
+        return config
+    decoding = decoding_fields(values)
+    if resolve_defaults:
+        decoding.update({name: None for name in RESOLVED if name in decoding})
+    return config.replace(**decoding)
 
 
 def template_value(value) -> int | str:
@@ -163,9 +201,10 @@ def template_choices(values: dict) -> list[tuple[str, int]]:
 def refill(values: dict, keep: tuple[str, ...] = ()) -> dict:
     """Task or method changed: the preset's defaults for this method (except the knobs in `keep`), which
     knobs show, and the preview.
-    -> {"knobs": {field: value}, "shown": {field: bool}, "templates": [...], "note", "message", "share", "cli", "yaml"}.
-    A form that cannot run keeps its values and says why."""
-    shown = method_knobs(values.get("method") or "")
+    -> {"knobs": {field: value}, "shown": {field: bool, "decoding": bool}, "templates": [...], "note", "message",
+    "share", "cli", "yaml"}. A form that cannot run keeps its values and says why."""
+    generation = form_family(values) == "generation"
+    shown = {**method_knobs(values.get("method") or ""), "decoding": generation}
     out = {"knobs": {}, "shown": shown, "templates": template_choices(values) if shown["template"] else [],
            "note": task_note(values), "message": "", "share": "", "cli": "", "yaml": ""}
     try:  # the defaults come without the preview's checks: a form that still misses something gets them too
@@ -173,8 +212,9 @@ def refill(values: dict, keep: tuple[str, ...] = ()) -> dict:
     except INPUT_ERRORS as error:
         out["message"] = error_box(message_of(error))
         return out
-    knobs = {name: filled.get(name) for name in RESOLVED}
+    knobs = {name: filled.get(name) for name in RESOLVED if generation or name not in DECODING}
     knobs["reparameterize"] = bool(knobs["reparameterize"])
+    knobs.update({name: 0 for name in OPTIONAL if name in knobs and knobs[name] is None})  # what the box shows
     knobs.update({name: values[name] for name in keep if name in knobs})
     out["knobs"] = knobs
     out["message"], out["share"], out["cli"], out["yaml"] = preview_view({**values, **knobs})
@@ -211,11 +251,12 @@ def _refill_updates(values: dict, keep: tuple[str, ...] = ()) -> list:
             update["choices"] = out["templates"]
             update["value"] = out["templates"][0][1] if out["templates"] else None
         updates.append(gr.update(**update))
-    return [*updates, out["note"], out["message"], out["share"], out["cli"], out["yaml"]]
+    return [*updates, gr.update(visible=out["shown"]["decoding"]), out["note"], out["message"], out["share"],
+            out["cli"], out["yaml"]]
 
 
 KNOB_OUTPUTS = ["prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
-                "lora_rank", "verbalizer", "lr", "epochs", "batch_size", "max_length"]
+                "lora_rank", "verbalizer", "lr", "epochs", "batch_size", "max_length", "max_new_tokens", "eval_sample"]
 
 
 def build() -> dict[str, gr.components.Component]:
@@ -229,7 +270,7 @@ def build() -> dict[str, gr.components.Component]:
         with gr.Column(scale=3):
             c["source"] = gr.Radio(S.SOURCES, value=start["source"], label=S.SOURCE)
             c["preset"] = gr.Dropdown([(name, name) for name in cat["tasks"]], value=start["preset"], label=S.PRESET,
-                                      visible=start["source"] == "preset")
+                                      visible=start["source"] == "preset", elem_id="train-preset")
             c["upload"] = gr.File(label=S.UPLOAD, file_types=[".csv", ".tsv", ".jsonl", ".json", ".conll", ".txt"],
                                   type="filepath", visible=start["source"] == "upload")
             c["family"] = gr.Dropdown([S.FAMILY_AUTO, *((name, name) for name in cat["families"])],
@@ -264,6 +305,19 @@ def build() -> dict[str, gr.components.Component]:
                                             visible=shown["prompt_init"])
                 c["lora_rank"] = gr.Number(start["lora_rank"], label=S.LORA_RANK, precision=0,
                                            visible=shown["lora_rank"])
+            with gr.Accordion(S.DECODING, open=True, visible=form_family(start) == "generation",
+                              elem_id="train-decoding") as c["decoding"]:
+                with gr.Row():
+                    c["max_new_tokens"] = gr.Number(start["max_new_tokens"], label=S.MAX_NEW_TOKENS, precision=0,
+                                                    info=S.MAX_NEW_TOKENS_INFO, min_width=120,
+                                                    elem_id="train-max-new-tokens")
+                    c["num_beams"] = gr.Number(start["num_beams"], label=S.NUM_BEAMS, precision=0,
+                                               info=S.NUM_BEAMS_INFO, min_width=100, elem_id="train-num-beams")
+                    c["repetition_penalty"] = gr.Number(start["repetition_penalty"], label=S.REPETITION_PENALTY,
+                                                        info=S.REPETITION_PENALTY_INFO, min_width=120,
+                                                        elem_id="train-repetition-penalty")
+                    c["eval_sample"] = gr.Number(start["eval_sample"], label=S.EVAL_SAMPLE, precision=0,
+                                                 info=S.EVAL_SAMPLE_INFO, min_width=160, elem_id="train-eval-sample")
             with gr.Row():
                 c["lr"] = gr.Number(start["lr"], label=S.LR, min_width=100)
                 c["epochs"] = gr.Number(start["epochs"], label=S.EPOCHS, min_width=100)
@@ -298,7 +352,8 @@ def build() -> dict[str, gr.components.Component]:
     def values_of(*args) -> dict:
         return dict(zip(FIELDS, args))
 
-    refill_outputs = [c[n] for n in KNOB_OUTPUTS] + [c["task_note"], c["message"], c["share"], c["cli"], c["yaml"]]
+    refill_outputs = [c[n] for n in KNOB_OUTPUTS] + [c["decoding"], c["task_note"], c["message"], c["share"], c["cli"],
+                                                     c["yaml"]]
     preview_outputs = [c["message"], c["share"], c["cli"], c["yaml"]]
 
     def on_refill(*args):

@@ -1,6 +1,7 @@
 """The lab in headless Chromium (Debian's `chromium` package driven by Playwright): open the app,
 start a run, see the curve appear, open Inspect and see highlighted tags, compare with
-fine-tuning, score templates in the classroom. A screenshot of every tab is saved to
+fine-tuning, score templates in the classroom; a generation run from its decoding settings to
+its generations table and a typed input streamed back. A screenshot of every tab is saved to
 screenshots/ (or $PROMPT_LAB_SCREENSHOTS). Skipped where /usr/bin/chromium is missing:
 `apt-get install -y chromium` (never `playwright install`, which downloads browsers)."""
 from __future__ import annotations
@@ -19,14 +20,28 @@ SHOTS = Path(os.environ.get("PROMPT_LAB_SCREENSHOTS", ROOT / "screenshots"))
 # the Train form starts on a tiny NER run, so the whole story takes seconds on CPU
 FORM = {"preset": "ner", "backbone": "tiny-encoder", "method": "p-tuning-v2", "max_steps": 8, "eval_every": 2,
         "max_train_examples": 32, "max_eval_examples": 12, "prompt_length": 4, "lr": 0.03}
+# a tiny table-to-text run; the repetition penalty keeps the random decoder from repeating "\n" forever
+GENERATION_FORM = {"preset": "table-to-text", "backbone": "tiny-decoder", "method": "fine-tuning", "max_steps": 4,
+                   "eval_every": 2, "max_train_examples": 16, "max_eval_examples": 6, "eval_sample": 3,
+                   "max_new_tokens": 24, "repetition_penalty": 2.0, "lr": 1e-5, "batch_size": 4, "max_length": 64}
 
 
 @pytest.fixture
 def page(tmp_path):
+    yield from lab_page(tmp_path, FORM)
+
+
+@pytest.fixture
+def generation_page(tmp_path):
+    yield from lab_page(tmp_path, GENERATION_FORM)
+
+
+def lab_page(tmp_path, form):
+    """`python app.py` on a temp runs folder with the Train form starting on `form`, in a Chromium page."""
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     runs = tmp_path / "runs"
     runs.mkdir()
-    app = AppProcess(runs, form=FORM)
+    app = AppProcess(runs, form=form)
     try:
         app.wait_ready()
         with sync_playwright() as p:
@@ -97,3 +112,50 @@ def test_train_watch_inspect_compare_classroom(page):
     page.locator("#classroom-plot .js-plotly-plot").wait_for(timeout=120_000)
     assert page.locator("#classroom-plot .bars .point").count() >= 6
     shot(page, "classroom")
+
+
+def test_generation_run_decoding_settings_generations_table_and_streamed_input(generation_page):
+    page = generation_page
+    # Train: a generation preset shows the decoding settings, and they reach the command line
+    page.get_by_text("Trainable parameters").wait_for(timeout=30_000)
+    assert page.locator("#train-decoding").is_visible()
+    cli = page.locator(".cm-content").first.inner_text()
+    assert "--task table-to-text" in cli and "--eval-sample 3" in cli and "--max-new-tokens 24" in cli
+    page.locator("#train-button").click()
+
+    # Runs: it finishes, with its further dev split and its dev-sample figure beside the curves
+    status = page.locator("#runs-status", has_text="finished")
+    status.wait_for(timeout=120_000)
+    assert "unseen (bleu" in status.inner_text() and "first 3 dev inputs" in status.inner_text()
+
+    # Inspect: every dev input with its generated text, references and scores; sortable by score
+    page.get_by_role("button", name="Inspect this run").click()
+    page.locator("#inspect-summary", has_text="6 dev inputs").wait_for(timeout=30_000)
+    table = page.locator("#inspect-gen-table")
+    table.locator("[data-testid=cell-5-1]").wait_for(timeout=30_000)  # six rows
+    assert "name[" in table.locator("[data-testid=cell-0-1]").inner_text()
+    page.locator("#inspect-sort").get_by_text("ROUGE-L ↓").click()
+    table.locator("[data-testid=cell-1-2]").click()
+    page.locator("#inspect-gen-detail", has_text="References").wait_for(timeout=10_000)
+    shot(page, "generation-inspect-tiny")
+
+    # Try it: typed input, the generated text streamed into its box as it is decoded
+    page.locator("#inspect-text textarea").fill("name[The Eagle], eatType[pub], food[French], area[riverside]")
+    page.evaluate("""() => {  // every value the box shows, sampled faster than words arrive
+        const box = document.querySelector('#inspect-generated textarea');
+        window.shown = [];
+        window.sampler = setInterval(() => {
+            if (box.value && window.shown[window.shown.length - 1] !== box.value) window.shown.push(box.value);
+        }, 2);
+    }""")
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_function("() => window.shown.length > 0", timeout=60_000)
+    page.wait_for_timeout(3_000)
+    shown = page.evaluate("() => { clearInterval(window.sampler); return window.shown; }")
+    assert len(shown) >= 2, shown  # it grew in steps
+    assert all(later.startswith(earlier) for earlier, later in zip(shown, shown[1:])), shown
+
+    # Train again: another family's preset hides the decoding settings
+    page.get_by_role("tab", name="Train").click()
+    pick(page, "train-preset", "sentiment")
+    page.locator("#train-decoding").wait_for(state="hidden", timeout=30_000)

@@ -1,16 +1,19 @@
 """The tabs' handlers, called as plain functions (no Gradio server): form -> config, bad input ->
 a message with nothing lost, run list and detail, abort/delete rules, inspect views, the
-fine-tuning baseline and the classroom's template bookkeeping."""
+fine-tuning baseline and the classroom's template bookkeeping; generation runs: the decoding
+settings' visibility and round trip, the generations view and its sorting, streamed typed input."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+import yaml
 
 from app import strings as S
 from app.render import runs_table
 from app.tabs import classroom, compare, inspect, runs, train
-from core.api import RunConfig
+from core.api import RunConfig, resolved
 from labtools import TINY_FORM, gradio_upload
 
 
@@ -362,3 +365,205 @@ def test_changing_the_method_refills_its_defaults_even_while_label_words_are_mis
     out = train.refill({**TINY_FORM, "source": "upload", "upload": path, "method": "manual-prompt", "epochs": 10})
     assert out["knobs"]["epochs"] == 0 and "--verbalizer" in out["message"]  # zero-shot, and what is missing
     assert "--prompt-length" not in RunConfig(method="manual-prompt", prompt_length=16).cli_command()
+
+
+# -- generation -----------------------------------------------------------------------------------
+GEN_FORM = {**TINY_FORM, "preset": "table-to-text", "backbone": "tiny-decoder", "method": "prefix-tuning",
+            "max_length": 128}
+GEN_PREDICTIONS = [
+    {"input": "name[A], food[Thai]", "generated": "A serves Thai food.", "references": ["A serves Thai food."],
+     "bleu": 1.0, "rougeL": 1.0},
+    {"input": "name[B], area[riverside]", "generated": "B B B", "references": ["B is by the river.", "B, riverside."],
+     "bleu": 0.05, "rougeL": 0.4},
+    {"input": "name[C]", "generated": "C is a pub.", "references": [], "bleu": None, "rougeL": None},
+    {"input": "name[D], food[French]", "generated": "D serves food.", "references": ["D serves French food."],
+     "bleu": 0.3, "rougeL": 0.8}]
+GEN_FINAL = {"metric_name": "bleu", "best_metric": 0.31, "dev": {"bleu": 0.31, "rougeL": 0.55},
+             "dev_sample": {"examples": 2, "bleu": 0.52},
+             "splits": {"unseen": {"bleu": 0.12, "rouge1": 0.3, "rouge2": 0.1, "rougeL": 0.25}},
+             "evaluation": "checkpoint chosen on the first 2 dev examples, reported on all 4 (optimistic)"}
+
+
+@pytest.mark.parametrize("form, shown", [
+    (TINY_FORM, False),
+    (GEN_FORM, True),
+    ({**GEN_FORM, "preset": "summarization"}, True),
+    ({**TINY_FORM, "source": "hub", "hub_id": "xsum"}, True),
+    ({**TINY_FORM, "source": "hub", "hub_id": "glue/sst2"}, False),
+    ({**TINY_FORM, "source": "hub", "hub_id": "/etc/passwd"}, False),  # refused before anything reads it
+])
+def test_decoding_settings_show_only_for_generation_tasks(lab, form, shown):
+    assert train.refill(form)["shown"]["decoding"] is shown
+    assert (train.form_family(form) == "generation") is shown
+
+
+def test_decoding_settings_follow_an_uploaded_file_and_the_family_picker(lab):
+    rows = "".join(json.dumps({"input": f"name[P{i}]", "output": f"P{i} is a pub."}) + "\n" for i in range(20))
+    generation = str(gradio_upload("tables.jsonl", rows))
+    assert train.refill({**TINY_FORM, "source": "upload", "upload": generation})["shown"]["decoding"]
+    reviews = str(gradio_upload("r.csv", "text,label\n" + "".join(
+        f"film {i} was {w},{label}\n" for i in range(10) for w, label in (("great", "pos"), ("awful", "neg")))))
+    assert not train.refill({**TINY_FORM, "source": "upload", "upload": reviews})["shown"]["decoding"]
+    pairs = str(gradio_upload("pairs.csv", "input,output\n" + "".join(f"a{i},b{i}\n" for i in range(20))))
+    assert train.refill({**TINY_FORM, "source": "upload", "upload": pairs, "family": "generation"})["shown"]["decoding"]
+
+
+def test_refill_gives_the_presets_decoding_defaults(lab):
+    out = train.refill(GEN_FORM)
+    assert out["knobs"]["max_new_tokens"] == 64 and out["knobs"]["eval_sample"] == 0  # table-to-text: 64, all dev
+    assert train.refill({**GEN_FORM, "preset": "summarization"})["knobs"]["max_new_tokens"] == 48
+    assert "max_new_tokens" not in train.refill(TINY_FORM)["knobs"]  # hidden boxes keep their values
+
+
+def test_decoding_settings_round_trip_into_the_config_and_its_yaml(lab):
+    form = {**GEN_FORM, "max_length": 96, "max_new_tokens": 24, "num_beams": 3, "repetition_penalty": 1.2,
+            "eval_sample": 5}
+    config = train.config_from_form(form)
+    assert (config.max_new_tokens, config.num_beams, config.repetition_penalty, config.eval_sample) == (24, 3, 1.2, 5)
+    message, _, cli, text = train.preview_view(form)
+    assert message == ""
+    assert "--max-new-tokens 24 --num-beams 3 --repetition-penalty 1.2" in cli and "--eval-sample 5" in cli
+    assert RunConfig.from_dict(yaml.safe_load(text)) == resolved(config)  # the YAML repeats this very run
+    _, run_id = train.launch(form, None)
+    saved = RunConfig.from_yaml(lab.store.get(run_id).path / "config.yaml")
+    assert (saved.max_new_tokens, saved.num_beams, saved.repetition_penalty, saved.eval_sample) == (24, 3, 1.2, 5)
+    # a whole-number penalty arrives as an int from the browser; transformers refuses anything but a float
+    assert isinstance(train.config_from_form({**GEN_FORM, "repetition_penalty": 2}).repetition_penalty, float)
+    # empty optional boxes (0) leave the task's defaults to core
+    assert train.config_from_form({**GEN_FORM, "max_new_tokens": 0, "eval_sample": 0}).max_new_tokens is None
+
+
+def test_other_tasks_ignore_the_hidden_decoding_boxes(lab):
+    config = train.config_from_form({**TINY_FORM, "max_new_tokens": 24, "num_beams": 3, "repetition_penalty": 1.2,
+                                     "eval_sample": 5})
+    defaults = RunConfig()
+    assert (config.max_new_tokens, config.num_beams, config.repetition_penalty, config.eval_sample) == \
+        (defaults.max_new_tokens, defaults.num_beams, defaults.repetition_penalty, defaults.eval_sample)
+    assert "--num-beams" not in train.preview_view({**TINY_FORM, "num_beams": 3})[2]
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"num_beams": 0}, "num_beams must be a whole number from 1 (greedy) to 16"),
+    ({"num_beams": 2.5}, "num_beams must be a whole number"),
+    ({"repetition_penalty": 0.5}, "repetition_penalty must be a number from 1 (off) to 10"),
+    ({"max_new_tokens": 2000}, "max_new_tokens must be a whole number from 1 to 1024"),
+    ({"eval_sample": -3}, "eval_sample must be a whole number, at least 1"),
+    ({"max_new_tokens": 100, "max_length": 64}, "max_new_tokens (100) must be under max_length (64)"),
+    ({"method": "p-tuning"}, "p-tuning does not fit a generation task"),
+    ({"backbone": "tiny-encoder"}, "needs a decoder or an encoder-decoder backbone"),
+])
+def test_bad_decoding_settings_get_runconfigs_message_and_no_run(lab, change, expected):
+    form = {**GEN_FORM, **change}
+    message, share, *_ = train.preview_view(form)
+    assert expected in message.replace("&#x27;", "'") and share == ""
+    with pytest.raises(Exception, match=re.escape(expected)):
+        train.launch(form, None)
+    assert lab.store.list() == []
+
+
+def test_the_offered_backbones_include_gemma_and_hide_the_tiny_seq2seq(lab, monkeypatch):
+    assert {"gemma3-270m", "smollm2-135m", "tiny-seq2seq"} <= set(lab.backbones())
+    monkeypatch.setattr(lab, "test_backbones", False)
+    assert "gemma3-270m" in lab.backbones() and "tiny-seq2seq" not in lab.backbones()
+
+
+def test_inspect_generations_lists_each_input_with_its_scores(lab):
+    run = fake_run(lab, task="table-to-text", backbone="tiny-decoder", predictions=GEN_PREDICTIONS, final=GEN_FINAL)
+    lab.store.update_index(run.id, metric_name="bleu", best_metric=0.31)
+    view = inspect.load_run(run.id)
+    assert view["view"] == "generations" and view["error"] == ""
+    assert view["table"][1] == [1, "name[B], area[riverside]", "B B B", "1. B is by the river.\n2. B, riverside.",
+                                0.05, 0.4]
+    assert [row[0] for row in view["table"]] == [0, 1, 2, 3]  # dev order first
+    assert "best dev bleu **0.310**" in view["summary"] and "4 dev inputs, 4 references" in view["summary"]
+    assert "unseen (bleu 0.120 · rouge1 0.300" in view["summary"]  # the further split, its main metric first
+    assert "first 2 dev inputs, scored during training to choose the checkpoint): bleu 0.520" in view["summary"]
+    assert view["placeholder"] == "name[A], food[Thai]"
+
+
+@pytest.mark.parametrize("sort, order", [("order", [0, 1, 2, 3]), ("bleu-desc", [0, 3, 1, 2]),
+                                         ("bleu-asc", [1, 3, 0, 2]), ("rougeL-desc", [0, 3, 1, 2]),
+                                         ("rougeL-asc", [1, 3, 0, 2])])
+def test_inspect_generations_sort_by_score_unscored_last(lab, sort, order):
+    run = fake_run(lab, task="table-to-text", backbone="tiny-decoder", predictions=GEN_PREDICTIONS, final=GEN_FINAL)
+    assert [row[0] for row in inspect.sorted_generations(run.id, sort)] == order
+    assert [row[0] for row in inspect.load_run(run.id, sort=sort)["table"]] == order
+
+
+def test_inspect_generation_detail_and_bad_ids(lab):
+    run = fake_run(lab, task="table-to-text", backbone="tiny-decoder", predictions=GEN_PREDICTIONS, final=GEN_FINAL)
+    detail = inspect.show_generation(run.id, 1)
+    assert "**Generated:** B B B" in detail and "2. B, riverside." in detail and "ROUGE-L 0.400" in detail
+    assert inspect.show_generation(run.id, 99) == "" and inspect.show_generation("../elsewhere", 0) == ""
+    assert inspect.sorted_generations("../elsewhere", "bleu-desc") == []
+
+
+def test_runs_detail_shows_the_further_splits_and_the_dev_sample(lab):
+    run = fake_run(lab, task="table-to-text", backbone="tiny-decoder", rows=[{"step": 1, "loss": 2.0, "dev_bleu": 0.1}],
+                   final=GEN_FINAL)
+    status = runs.run_view(run.id)["status"]
+    assert "Further dev splits" in status and "unseen (bleu 0.120" in status and "first 2 dev inputs" in status
+
+
+def test_typed_input_streams_the_generated_text(lab, monkeypatch):
+    run = fake_run(lab, task="table-to-text", backbone="tiny-decoder", predictions=GEN_PREDICTIONS)
+    seen = []
+
+    def fake_stream(path, text):
+        seen.append((path, text))
+        yield from ("The", "The Eagle", "The Eagle is a pub.")
+    monkeypatch.setattr(inspect, "stream_text", fake_stream)
+    outs = list(inspect.predict_stream(run.id, "name[The Eagle]"))
+    assert [o["generated"] for o in outs] == ["The", "The Eagle", "The Eagle is a pub."]
+    assert all(o["error"] == "" and o["view"] == "generations" for o in outs)
+    assert seen == [(str(run.path), "name[The Eagle]")]  # the run's folder from the server's store, by id
+    # a run on a backbone this lab does not offer never loads in the web process; nor does a path
+    hub = fake_run(lab, task="table-to-text", backbone="someone/huge-model-70b", predictions=GEN_PREDICTIONS)
+    for bad in (hub.id, "../elsewhere", str(run.path), None):
+        outs = list(inspect.predict_stream(bad, "name[The Eagle]"))
+        assert len(outs) == 1 and "lab-error" in outs[0]["error"], bad
+    assert len(seen) == 1
+
+    def refuse(path, text):
+        raise ValueError("type an input first")
+        yield
+    monkeypatch.setattr(inspect, "stream_text", refuse)
+    assert "type an input first" in list(inspect.predict_stream(run.id, " "))[-1]["error"]
+
+
+def test_typed_input_for_other_runs_is_one_prediction(lab, monkeypatch):
+    run = fake_run(lab)
+    monkeypatch.setattr(inspect, "predict_text", lambda path, text, second: {**CLASS_PREDICTIONS[0], "text": text})
+    monkeypatch.setattr(inspect, "stream_text", lambda *a: pytest.fail("streamed a classification run"))
+    outs = list(inspect.predict_stream(run.id, "what a film"))
+    assert len(outs) == 1 and outs[0]["label"] == {"negative": 0.2, "positive": 0.8} and outs[0]["generated"] is None
+
+
+def test_typed_input_streams_through_a_trained_generation_run(lab):
+    from core.runs import RunRecorder
+    from core.train import train as train_run
+    run = lab.store.create(RunConfig(task="table-to-text", backbone="tiny-decoder", method="fine-tuning", lr=1e-5,
+                                     max_steps=1, batch_size=4, max_length=64, max_new_tokens=12,
+                                     repetition_penalty=2.0, max_train_examples=4, max_eval_examples=3,
+                                     out=str(lab.root)))
+    train_run(RunConfig.from_yaml(run.path / "config.yaml"), RunRecorder(run), show_progress=False)
+    view = inspect.load_run(run.id)
+    assert view["view"] == "generations" and len(view["table"]) == 3
+    assert "unseen (bleu" in view["summary"]  # table-to-text's unseen split, from the real final.json
+    outs = list(inspect.predict_stream(run.id, view["placeholder"]))
+    assert len(outs) >= 2 and all(b["generated"].startswith(a["generated"]) for a, b in zip(outs, outs[1:]))
+    assert outs[-1]["generated"] == inspect.predict(run.id, view["placeholder"])["generated"]
+
+
+def test_compare_plots_generation_runs_on_their_own_metric(lab):
+    rows = [{"step": 1, "loss": 3.0}, {"step": 2, "loss": 2.0, "dev_bleu": 0.1, "dev_rougeL": 0.3}]
+    a = fake_run(lab, task="table-to-text", backbone="tiny-decoder", rows=rows, final=GEN_FINAL)
+    lab.store.update_index(a.id, metric_name="bleu", best_metric=0.31)
+    b = fake_run(lab, task="table-to-text", method="fine-tuning", backbone="tiny-decoder", rows=rows)
+    table, figure, _, problems, _ = compare.compare_view([a.id, b.id])
+    assert problems == "" and table[0][6] == "bleu 0.310"
+    assert figure.layout.annotations[1].text == "dev bleu" and list(figure.data[1].y) == [0.1]
+    # a summary run still training plots its preset's metric (ROUGE-L), not the first dev_ key
+    running = fake_run(lab, status="running", task="summarization", backbone="tiny-decoder", rows=rows)
+    assert runs.metric_name(lab.store.row(running.id)) == "rougeL"
+    assert runs.refresh(running.id, {})[0]["plot"].layout.annotations[1].text == "dev rougeL"

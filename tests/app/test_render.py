@@ -39,3 +39,14 @@ def test_curves_overlay_one_colour_per_run():
     assert list(figure.data[1].y) == [0.3]
     bars = plots.template_bars([{"name": "t", "accuracy": 0.7, "template": "{text} {mask}"}], chance=0.5)
     assert list(bars.data[0].x) == [0.7]
+
+
+def test_generation_helpers():
+    assert render.references_text(["one"]) == "one" and render.references_text(["a", "b"]) == "1. a\n2. b"
+    assert render.splits_text({}) == "" and render.sample_text({"metric_name": "bleu"}) == ""
+    text = render.splits_text({"metric_name": "rougeL", "splits": {"unseen": {"bleu": 0.1, "rougeL": 0.25}}})
+    assert "unseen (rougeL 0.250 · bleu 0.100)" in text
+    rows = render.generation_rows([{"input": "x", "generated": "y", "references": [], "bleu": None, "rougeL": None},
+                                   {"input": "z", "generated": "w", "references": ["w"], "bleu": 0.12345,
+                                    "rougeL": 1.0}], "bleu-asc")
+    assert rows == [[1, "z", "w", "w", 0.123, 1.0], [0, "x", "y", "", None, None]]

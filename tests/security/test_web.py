@@ -96,6 +96,7 @@ def test_run_ids_that_are_paths_are_refused_on_every_endpoint(space, finished_ru
         inspected = client.predict(bad, False, api_name="/inspect")
         assert not bad or "not a run id" in inspected[1] or "no run" in inspected[1], (bad, inspected[1])
         assert client.predict(bad, 0, api_name="/inspect_example")[2] == ""  # nothing shown
+        assert rows_of(client.predict(bad, "bleu-desc", api_name="/inspect_sort")) == [], bad
         error, *_ = client.predict(bad, "some text", "", api_name="/predict")
         assert "lab-error" in error and "server secret" not in error
         table, _, note, _ = client.predict([bad], api_name="/compare")
