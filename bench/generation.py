@@ -129,7 +129,8 @@ def config_for(args, preset: str, method: str, backbone: str, seed: int, n_train
     """The RunConfig fields of one run: the method's preset defaults except budget, eval sizes, decoding."""
     config = {"task": preset, "backbone": backbone, "method": method, "seed": seed, "precision": args.precision,
               "batch_size": args.batch_size, "max_train_examples": n_train or args.train or None,
-              "max_eval_examples": args.eval or None, "num_beams": args.num_beams}
+              "max_eval_examples": args.eval or None, "num_beams": args.num_beams,
+              "max_new_tokens": args.max_new_tokens}
     if lowdata and args.lowdata_epochs:
         config["epochs"] = args.lowdata_epochs
     elif lowdata:
@@ -186,6 +187,8 @@ def budget_text(args) -> str:
 def eval_text(args) -> str:
     dev = f"first {args.eval} dev inputs, first {args.eval} unseen" if args.eval else "whole dev and unseen splits"
     decoding = "greedy" if args.num_beams == 1 else f"beam {args.num_beams}"
+    if args.max_new_tokens:
+        decoding += f" (at most {args.max_new_tokens} new tokens)"
     chosen = ("last checkpoint" if args.evals == 1
               else f"best of {args.evals} evaluations on those dev inputs (optimistic)")
     return f"{dev}, {decoding} decoding, {chosen}"
@@ -293,7 +296,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     budget.add_argument("--train", type=int, help="use only the first N training inputs (default: all)")
     budget.add_argument("--sizes", nargs="+", type=int, default=[50, 100, 200, 500],
                         help="lowdata: training inputs")
-    budget.add_argument("--lowdata-steps", type=int, default=24, help="lowdata: optimizer steps at every size")
+    budget.add_argument("--lowdata-steps", type=int, default=20, help="lowdata: optimizer steps at every size")
     budget.add_argument("--lowdata-epochs", type=float, help="lowdata: epochs at every size instead of steps")
     budget.add_argument("--seeds", nargs="+", type=int, default=[1],
                         help="lowdata's seeds (methods and extrapolation take the first unless --all-seeds)")
@@ -304,6 +307,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     evaluation.add_argument("--evals", type=int, default=1,
                             help="evaluations per run; above 1 the best is reported (chosen on the same inputs)")
     evaluation.add_argument("--num-beams", type=int, default=1, help="1: greedy (the paper: beam 5)")
+    evaluation.add_argument("--max-new-tokens", type=int, help="most tokens decoded per input (default: the preset's)")
     parser.add_argument("--precision", default="auto")
     parser.add_argument("--in-process", action="store_true",
                         help="train in this process (tests): peak memory is then the running maximum")
