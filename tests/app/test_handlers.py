@@ -410,7 +410,7 @@ def test_decoding_settings_follow_an_uploaded_file_and_the_family_picker(lab):
 
 def test_refill_gives_the_presets_decoding_defaults(lab):
     out = train.refill(GEN_FORM)
-    assert out["knobs"]["max_new_tokens"] == 64 and out["knobs"]["eval_sample"] == 0  # table-to-text: 64, all dev
+    assert out["knobs"]["max_new_tokens"] == 64 and out["knobs"]["eval_sample"] == 64  # table-to-text: 64 and 64
     assert train.refill({**GEN_FORM, "preset": "summarization"})["knobs"]["max_new_tokens"] == 48
     assert "max_new_tokens" not in train.refill(TINY_FORM)["knobs"]  # hidden boxes keep their values
 
