@@ -14,6 +14,7 @@ other family's. A preset names its main metric (BLEU for table-to-text, ROUGE-L 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import numpy as np
@@ -187,7 +188,7 @@ class Generation:
         for feature in features:
             firsts.setdefault(feature["example_index"], feature)
         device = accelerator.device if accelerator is not None else next(s.model.parameters()).device
-        autocast = accelerator.autocast if accelerator is not None else _no_autocast
+        autocast = accelerator.autocast if accelerator is not None else contextlib.nullcontext
         tokenizer, outputs, was_training = s.backbone.tokenizer, [], s.model.training
         order = list(firsts.values())
         size = max(s.config.batch_size, 16)
@@ -229,8 +230,3 @@ def pad_sources(sources: list[list[int]], pad_id: int, left: bool) -> tuple[torc
     mask = [[0] * (width - len(s)) + [1] * len(s) if left else [1] * len(s) + [0] * (width - len(s))
             for s in sources]
     return torch.tensor(ids), torch.tensor(mask)
-
-
-def _no_autocast():
-    import contextlib
-    return contextlib.nullcontext()
