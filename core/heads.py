@@ -4,7 +4,8 @@ sequence: [CLS] on encoders (as P-tuning v2), the last real token on decoders.
 token:    one label distribution per token (tagging).
 span:     start/end logits per token (extractive QA).
 verbalizer: the backbone's own LM head read at [MASK] (or a decoder's last position),
-            restricted to the label words: hand-written prompts and P-tuning.
+            restricted to the label words: hand-written prompts and P-tuning; over the
+            whole vocabulary for knowledge probing (head "vocab").
 lm:       the backbone's own next-token logits (generation), asked of the whole language model so
           training scores exactly what `generate` decodes (Gemma's soft-capping, BART's final bias).
 """
@@ -54,15 +55,17 @@ class SpanHead(nn.Module):
 class VerbalizerHead(nn.Module):
     """Label-word logits from the LM head at the cloze position (PET / LM-BFF / P-tuning)."""
 
-    def __init__(self, lm_head: nn.Module, label_word_ids: list[int]):
+    def __init__(self, lm_head: nn.Module, label_word_ids: list[int] | None):
+        """label_word_ids None: the whole vocabulary (knowledge probing ranks every token)."""
         super().__init__()
         self.lm_head = lm_head  # shared with the backbone, not copied
-        self.register_buffer("label_word_ids", torch.tensor(label_word_ids), persistent=False)
+        self.register_buffer("label_word_ids", None if label_word_ids is None else torch.tensor(label_word_ids),
+                             persistent=False)
 
     def forward(self, hidden, batch):
         rows = torch.arange(hidden.shape[0], device=hidden.device)
-        at_mask = hidden[rows, batch["mask_pos"]]  # (B, H)
-        return {"logits": self.lm_head(at_mask)[:, self.label_word_ids]}  # (B, num_labels)
+        logits = self.lm_head(hidden[rows, batch["mask_pos"]])  # (B, V) from (B, H) at [MASK]
+        return {"logits": logits if self.label_word_ids is None else logits[:, self.label_word_ids]}
 
 
 class NextToken(nn.Module):
@@ -77,6 +80,8 @@ class NextToken(nn.Module):
 def build_head(family_head: str, backbone, num_labels: int, dropout: float) -> nn.Module:
     if family_head == "lm":
         return NextToken()
+    if family_head == "vocab":
+        return VerbalizerHead(backbone.lm_head, None)
     if family_head == "sequence":
         return SequenceHead(backbone.hidden_size, num_labels, backbone.kind, dropout)
     if family_head == "token":

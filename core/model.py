@@ -43,7 +43,7 @@ class PromptModel(nn.Module):
         if "token_type_ids" in batch and "token_type_ids" in self._body_args:
             extra["token_type_ids"] = batch["token_type_ids"]
         if self.token_prompt is not None:
-            embeds = self.token_prompt(embeds, batch["prompt_mask"])
+            embeds = self.token_prompt(embeds, batch["prompt_mask"], batch.get("prompt_group"))
         at = n = 0
         if self.input_prompt is not None:
             at = 1 if self.kind == "encoder" else 0  # after [CLS]: the sequence head still reads [CLS]

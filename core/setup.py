@@ -123,6 +123,7 @@ class Prepared:
     total_steps: int
     warning: str | None = None
     test_examples: list[dict] = dataclasses.field(default_factory=list)  # reported on, never selected on
+    data_report: dict | None = None  # a family's account of what it encoded (probing: facts kept and dropped)
 
     @property
     def sampled(self) -> bool:
@@ -147,12 +148,30 @@ def prepare(config: RunConfig, task=None) -> Prepared:
     train_examples = s.task.train[:config.max_train_examples] if config.max_train_examples else s.task.train
     dev_examples = s.task.dev[:config.max_eval_examples] if config.max_eval_examples else s.task.dev
     train_features, dev_features = s.encode(train_examples), s.encode(dev_examples)
+    report = getattr(s.family, "encode_report", None)
+    data_report = report(s.task, {"train": train_examples, "dev": dev_examples}, s.backbone.tokenizer,
+                         s.backbone.kind, s.model.cloze) if report else None
+    for split, examples, features in (("training", train_examples, train_features), ("dev", dev_examples, dev_features)):
+        if examples and not features:
+            raise ConfigError(f"none of the {len(examples)} {split} examples of {s.task.name} can be used with "
+                              f"{config.backbone}" + (f": {dropped_summary(data_report)}" if data_report else ""))
     total_steps = planned_steps(config, len(train_features))
     warning = check_step_budget(total_steps)
     if total_steps > 0 and not any(p.requires_grad for p in s.model.parameters()):
         raise ConfigError(f"{config.method} has nothing to train here; set epochs to 0 for zero-shot")
     return Prepared(s, train_examples, dev_examples, train_features, dev_features, total_steps, warning,
-                    list(getattr(s.task, "test", None) or []))
+                    list(getattr(s.task, "test", None) or []), data_report)
+
+
+def dropped_summary(report: dict) -> str:
+    """'412 object is not one token; 20 template unusable: ...' over every relation and split of a data report."""
+    reasons = {}
+    for row in report.values():
+        for counts in row.values():
+            if isinstance(counts, dict):
+                for why, n in counts.get("dropped", {}).items():
+                    reasons[why] = reasons.get(why, 0) + n
+    return "; ".join(f"{n} {why}" for why, n in sorted(reasons.items(), key=lambda item: -item[1])) or "none dropped"
 
 
 @torch.no_grad()
@@ -164,13 +183,15 @@ def run_model(s: Setup, features: list[dict], accelerator=None) -> list[dict]:
     was_training = s.model.training
     s.model.eval()
     outputs, at = [], 0
+    shrink = getattr(s.family, "shrink", None)  # probing: a vocabulary of logits -> top words and the gold rank
     for batch in s.loader(features, shuffle=False, batch_size=max(s.config.batch_size, 32)):
         batch = {k: v.to(device) for k, v in batch.items()}
         with autocast():
             out = {k: v.float().cpu().numpy() for k, v in s.model(batch).items()}
         for row in range(batch["input_ids"].shape[0]):
             length = len(features[at]["input_ids"])
-            outputs.append({k: v[row][:length] if s.family.head != "sequence" else v[row] for k, v in out.items()})
+            output = {k: v[row][:length] if s.family.head in ("token", "span") else v[row] for k, v in out.items()}
+            outputs.append(shrink(output, features[at], s.backbone.tokenizer) if shrink else output)
             at += 1
     s.model.train(was_training)
     return outputs

@@ -120,7 +120,8 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
              "share": format_share(n_trainable, n_total), "steps": step,
              "seconds_per_step": train_seconds / step if step else None,
              "wall_time": time.time() - started, "peak_memory_mb": peak_memory_mb(),
-             **({"diverged": diverged} if diverged else {})}
+             **({"diverged": diverged} if diverged else {}),
+             **({"data_report": p.data_report} if p.data_report else {})}
     if kept:
         s.model.load_trainable(best["state"])
         if p.sampled:  # chosen on a sample of dev: the chosen checkpoint's figures are those of the whole dev set

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from core.data import squad, superglue
+from core.data import lama, squad, superglue
 from core.data.build import Located, make_task, split
 from core.data.errors import DataError
 from core.tasks import DEFAULT_FAMILY, all_families, get_family, infer_family
@@ -73,6 +73,8 @@ def load_path(path: Path, family: str | None = None, max_rows: int | None = None
 
     max_rows: read at most that many examples of each file (a preview). When a file has more, the
     Task's `data_note` says so: its labels (and split) come from the part read."""
+    if path.is_dir() and family in (None, "probing") and lama.lama_root(path):
+        return lama.load_lama(path, max_facts=max_rows)
     if path.is_dir():
         return _load_folder(path, family, max_rows)
     read = _read(path, family, max_rows)

@@ -30,7 +30,7 @@ def check_label_words(config, task) -> None:
     """Before any backbone loads: a method that scores label words has them, for every label, and a
     hand-written prompt has its template (a user's file brings neither unless the run gives them)."""
     spec = get_method(config.method)
-    if spec.cloze_only:
+    if spec.cloze_only and not hasattr(get_family(task.family), "cloze_for"):  # probing: no label words
         check_words_cover(label_words(config, task), task, config.method)
         if "template" in spec.knobs:
             chosen_template(config, task)
@@ -39,7 +39,12 @@ def check_label_words(config, task) -> None:
 def check_backbone_kind(family: str, backbone) -> None:
     """Generation writes text token by token (a decoder, or an encoder-decoder's decoder); the other
     families read an encoder's or a decoder's hidden states."""
-    generates = get_family(family).head == "lm"
+    head = get_family(family).head
+    if head == "vocab" and not backbone.lm_head_pretrained:
+        raise MethodError(f"{backbone.name} ships no pretrained language-model head: {family} ranks the LM's own "
+                          "predictions over its vocabulary, which a new random head cannot make (use smollm2-135m, "
+                          "gemma3-270m, or a hub masked LM such as bert-base-cased)")
+    generates = head == "lm"
     if generates and backbone.kind == "encoder":
         raise MethodError(f"a {family} task needs a decoder or an encoder-decoder backbone; {backbone.name} is an "
                           "encoder, which cannot write text token by token (use smollm2-135m, gemma3-270m, or a hub "

@@ -83,7 +83,7 @@ def lm_head_params(backbone) -> set[str]:
 def idle_lm_head(backbone, task) -> set[str]:
     """The LM head's own parameters when a task head reads the hidden states instead (they get no
     gradient, so they are frozen); none when the task generates through the LM head."""
-    return set() if family_of(task).head == "lm" else lm_head_params(backbone)
+    return set() if family_of(task).head in ("lm", "vocab") else lm_head_params(backbone)
 
 
 def fresh_lm_head(backbone) -> set[str]:
@@ -105,7 +105,7 @@ def label_words(config, task) -> dict[str, str] | None:
     if not task.templates:
         return None
     index = config.template if isinstance(config.template, int) and config.template < len(task.templates) else 0
-    return task.templates[index]["verbalizer"]
+    return task.templates[index].get("verbalizer")
 
 
 def chosen_template(config, task) -> str:
@@ -137,7 +137,11 @@ def check_words_cover(words: dict[str, str] | None, task, method: str) -> None:
 
 
 def cloze_for(config, backbone, task, template: str | None = None, prompt_length: int = 0) -> Cloze:
-    """The template + verbalizer for cloze-style methods (manual prompts, P-tuning, BitFit's null prompt)."""
+    """The template + verbalizer for cloze-style methods (manual prompts, P-tuning, BitFit's null prompt);
+    a family with its own templates and no verbalizer (probing) writes them itself."""
+    family = family_of(task)
+    if hasattr(family, "cloze_for"):
+        return family.cloze_for(config, backbone, task, template, prompt_length)
     words = label_words(config, task)
     check_words_cover(words, task, config.method)
     return Cloze(template or chosen_template(config, task), words, backbone.kind, prompt_length)

@@ -18,24 +18,28 @@ class PromptEncoder(nn.Module):
     """(n, H) trainable inputs -> (n, H) pseudo-token embeddings, reparameterised so the
     tokens are not independent (the paper's fix for discrete, poorly-conditioned prompts)."""
 
-    def __init__(self, length: int, hidden: int, kind: str):
+    def __init__(self, length: int, hidden: int, kind: str, groups: int = 1):
+        """groups: independent prompts selected per row by `prompt_group` (probing: one a relation,
+        as the paper trains one prompt per relation)."""
         super().__init__()
-        self.length, self.kind = length, kind
-        self.inputs = nn.Embedding(length, hidden)
+        self.length, self.kind, self.groups = length, kind, groups
+        self.inputs = nn.Embedding(groups * length, hidden)
         if kind == "lstm":
             self.lstm = nn.LSTM(hidden, hidden // 2, num_layers=2, bidirectional=True, batch_first=True)
         self.mlp = nn.Sequential(nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
 
     def prompts(self) -> torch.Tensor:
-        x = self.inputs.weight.unsqueeze(0)  # (1, n, H)
+        x = self.inputs.weight.view(self.groups, self.length, -1)  # (G, n, H)
         if self.kind == "lstm":
             x = self.lstm(x)[0]
-        return self.mlp(x).squeeze(0)  # (n, H)
+        return self.mlp(x)  # (G, n, H)
 
-    def forward(self, embeds, prompt_mask):
+    def forward(self, embeds, prompt_mask, group=None):
         slots = prompt_mask.bool()  # (B, T), exactly n True per row
+        prompts = self.prompts().to(embeds.dtype)
+        rows = prompts[group] if group is not None else prompts[0].expand(embeds.shape[0], -1, -1)  # (B, n, H)
         filled = torch.zeros_like(embeds)
-        filled[slots] = self.prompts().to(embeds.dtype).repeat(embeds.shape[0], 1)
+        filled[slots] = rows.reshape(-1, rows.shape[-1])
         return torch.where(slots.unsqueeze(-1), filled, embeds)
 
 
@@ -50,7 +54,8 @@ def template_for(config, task) -> str:
 def build(config, backbone, task) -> PromptModel:
     cloze = cloze_for(config, backbone, task, template=template_for(config, task),
                       prompt_length=config.prompt_length)
-    encoder = PromptEncoder(config.prompt_length, backbone.hidden_size, config.prompt_encoder)
+    encoder = PromptEncoder(config.prompt_length, backbone.hidden_size, config.prompt_encoder,
+                            getattr(cloze, "groups", 1))
     model = PromptModel(backbone, verbalizer_head(backbone, task, cloze), token_prompt=encoder, cloze=cloze)
     fresh = fresh_lm_head(backbone)
     set_trainable(model, lambda n, _: is_prompt(n) or n in fresh

@@ -19,6 +19,7 @@ FAMILIES = {  # name -> "module:class", imported on first use; the most specific
     "tagging": "core.tasks.tagging:Tagging",
     "qa": "core.tasks.qa:QuestionAnswering",
     "generation": "core.tasks.generation:Generation",
+    "probing": "core.tasks.probing:Probing",
     "classification": "core.tasks.classification:Classification",
 }
 DEFAULT_FAMILY = "classification"

@@ -13,6 +13,7 @@ Example schemas (one dict per example):
   qa              {"id": str, "context": str, "question": str,
                    "answers": {"text": [str], "answer_start": [int]}}   (SQuAD; empty = unanswerable)
   generation      {"id": str, "input": str, "references": [str]}
+  probing         {"id": str, "subject": str, "relation": str, "object": str}   (a LAMA fact)
 
 Features (one dict per model input row) hold lists of ints: input_ids, attention_mask,
 token_type_ids (when the tokenizer makes them), labels (int or list), and family extras
@@ -52,6 +53,7 @@ class Task:
     test: list[dict] = field(default_factory=list)  # a folder's labelled test file; its labels known from train
     metric: str | None = None  # the main metric when not the family's (e.g. rougeL for summaries)
     eval_splits: dict[str, list[dict]] = field(default_factory=dict)  # more dev splits, evaluated at the end
+    object_vocabulary: frozenset | None = None  # probing: only facts whose object is one of these words count
 
 
 RowReader = Callable[[dict, str, str], dict]  # (raw row, where, default id) -> checked example
@@ -59,7 +61,7 @@ RowReader = Callable[[dict, str, str], dict]  # (raw row, where, default id) -> 
 
 class Family(Protocol):
     name: str
-    head: str  # "sequence" | "token" | "span"
+    head: str  # "sequence" | "token" | "span" | "lm" (generation) | "vocab" (probing: the LM head at [MASK])
     main_metric: str  # key of compute_metrics' result that selects the best checkpoint
     view: str  # how the web lab shows predictions: "classes" | "tags" | "spans" (else a plain table)
     formats: tuple[str, ...]  # file formats that hold this family's data (TABLE, JSONL, CONLL)
@@ -101,7 +103,7 @@ def text_field(row: dict, column: str, where: str) -> str:
 
 PAD_VALUES = {"input_ids": None, "attention_mask": 0, "token_type_ids": 0, "labels": IGNORE,
               "prompt_mask": 0}
-SCALAR_KEYS = ("labels", "mask_pos", "start_positions", "end_positions")
+SCALAR_KEYS = ("labels", "mask_pos", "start_positions", "end_positions", "prompt_group")
 
 
 def collate(features: list[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
