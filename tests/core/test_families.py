@@ -16,13 +16,14 @@ def test_every_family_implements_the_interface(name):
     family = get_family(name)
     missing = [attribute for attribute in ATTRIBUTES if not hasattr(family, attribute)]
     assert not missing and family.name == name
-    assert family.head in ("sequence", "token", "span", "lm") and set(family.formats) <= {TABLE, JSONL, CONLL}
+    assert family.head in ("sequence", "token", "span", "lm", "vocab") and set(family.formats) <= {TABLE, JSONL, CONLL}
 
 
 @pytest.mark.parametrize("columns, family", [
     ({"text", "label"}, "classification"), ({"sentence1", "sentence2", "label"}, "classification"),
     ({"tokens", "tags"}, "tagging"), ({"tokens", "ner_tags"}, "tagging"),
     ({"id", "context", "question", "answers"}, "qa"), ({"question", "context", "label"}, "qa"),
+    ({"subject", "relation", "object"}, "probing"), ({"sub_label", "obj_label", "predicate_id"}, "probing"),
     ({"something"}, "classification"),  # none claims it: the default family's reader names what is missing
 ])
 def test_a_records_keys_pick_its_family(columns, family):
@@ -37,11 +38,13 @@ def test_typed_text_becomes_an_example_of_each_family():
     assert qa["context"].startswith("Ada") and qa["answers"] == {"text": [], "answer_start": []}
     with pytest.raises(ValueError, match="passage and a question"):
         get_family("qa").from_text("a passage", "")
+    assert get_family("probing").from_text("France", "capital") == \
+        {"id": "typed", "subject": "France", "relation": "capital"}
     for family in all_families():
         with pytest.raises(ValueError):
             family.from_text("   ", "")
 
 
 def test_unknown_family_is_a_clear_error():
-    with pytest.raises(DataError, match="family 'images' is not one of tagging, qa, generation, classification"):
+    with pytest.raises(DataError, match=f"family 'images' is not one of {', '.join(FAMILIES)}"):
         get_family("images")
