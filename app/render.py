@@ -119,6 +119,22 @@ def compare_table(index_rows: list[dict]) -> list[list]:
              f"{r['peak_memory_mb']:.0f} MB" if r.get("peak_memory_mb") else ""] for r in index_rows]
 
 
+def relations_markdown(runs: list[tuple[str, dict]]) -> str:
+    """Compare's per-relation table for probing runs: P@1 per relation (rows) and run (columns), then the
+    macro average; "" when no chosen run has per-relation results."""
+    runs = [(name, final.get("dev") or {}) for name, final in runs]
+    runs = [(name, dev) for name, dev in runs if any(k.startswith("p@1/") for k in dev)]
+    if not runs:
+        return ""
+    relations = sorted({k.split("/", 1)[1] for _, dev in runs for k in dev if k.startswith("p@1/")})
+    lines = [S.RELATIONS_COMPARED, "", "| relation | " + " | ".join(name for name, _ in runs) + " |",
+             "|---|" + "---|" * len(runs)]
+    for relation in relations:
+        lines.append(f"| {relation} | " + " | ".join(number(dev.get(f"p@1/{relation}")) for _, dev in runs) + " |")
+    lines.append("| **macro** | " + " | ".join(f"**{number(dev.get('p@1'))}**" for _, dev in runs) + " |")
+    return "\n".join(lines)
+
+
 # -- predictions ---------------------------------------------------------------------------
 def tag_colors(labels) -> dict[str, str]:
     """Entity type -> colour, stable for a label set (B-PER and I-PER share PER's colour)."""
@@ -192,6 +208,34 @@ def pick_examples(predictions: list[dict], only_errors: bool) -> list[tuple[str,
 # -- generations ---------------------------------------------------------------------------
 GEN_SORT_KEYS = {"bleu-desc": ("bleu", True), "bleu-asc": ("bleu", False), "rougeL-desc": ("rougeL", True),
                  "rougeL-asc": ("rougeL", False)}
+
+
+def fact_rows(predictions: list[dict], only_errors: bool, top: int = 5) -> list[list]:
+    """Inspect's facts table: the top predicted objects beside the gold one, per fact."""
+    rows = []
+    for i, row in enumerate(predictions):
+        if only_errors and row.get("correct"):
+            continue
+        guesses = " · ".join(f"{word} ({p:.2f})" for word, p in row.get("top", [])[:top])
+        ok = S.DROPPED if row.get("dropped") else ("✓" if row.get("correct") else "✗")
+        rows.append([i, row["subject"], row["relation"], row.get("gold") or "", guesses, row.get("rank") or "", ok])
+    return rows
+
+
+def relation_rows(final: dict) -> list[list]:
+    """One row per relation: its template, P@1 / P@10 / MRR on dev, facts scored and dropped, and why."""
+    dev, report = final.get("dev") or {}, final.get("data_report") or {}
+    relations = sorted({key.split("/", 1)[1] for key in dev if key.startswith("kept/")} | set(report))
+    rows = []
+    for relation in relations:
+        info = report.get(relation, {})
+        dropped = (info.get("dev") or {}).get("dropped") or {}
+        why = "; ".join([f"{n} {reason}" for reason, n in dropped.items()] + ([info["note"]] if info.get("note") else []))
+        rows.append([relation, (info.get("template") or "").replace("{text}", "[X]").replace("{mask}", "[Y]"),
+                     number(dev.get(f"p@1/{relation}")), number(dev.get(f"p@10/{relation}")),
+                     number(dev.get(f"mrr/{relation}")), int(dev.get(f"kept/{relation}", 0)),
+                     int(dev.get(f"dropped/{relation}", 0)), why])
+    return rows
 
 
 def references_text(references: list[str]) -> str:

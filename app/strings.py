@@ -25,6 +25,7 @@ REPARAMETERIZE = "Reparameterise the prompt through an MLP"
 PROMPT_ENCODER = "P-tuning prompt encoder"
 TUNE_BACKBONE = "Also fine-tune the backbone (P-tuning's few-shot setting)"
 TEMPLATE = "Hand-written template"
+RELATION_TEMPLATE = "template {n} of each relation (e.g. {example})"
 TEMPLATE_INFO = "pick the preset's, or type your own with {text} (and {text_b}) and {mask}"
 VERBALIZER = "Label words"
 VERBALIZER_INFO = "label: word, ... e.g. negative: terrible, positive: great (empty: the template's)"
@@ -136,14 +137,23 @@ NO_ANSWER = "(no answer)"
 RIGHT, WRONG = "✓ correct", "✗ wrong"
 TRY_IT = "Try the trained model"
 TRY_TEXT = "Your input"
-TRY_SECOND = {"classes": "Second sentence", "spans": "Question"}  # by the family's view
-TRY_TEXT_LABEL = {"classes": "Text", "tags": "Sentence", "spans": "Passage", "generations": "Input"}
-TRY_BUTTON = {"generations": "Generate"}  # by the family's view; else PREDICT
+TRY_SECOND = {"classes": "Second sentence", "spans": "Question", "facts": "Relation"}  # by the family's view
+TRY_TEXT_LABEL = {"classes": "Text", "tags": "Sentence", "spans": "Passage", "generations": "Input", "facts": "Subject"}
+TRY_BUTTON = {"generations": "Generate", "facts": "Fill the object"}  # by the family's view; else PREDICT
 GENERATED = "Generated (greedy, streamed as it is decoded)"
 RAW_PREDICTIONS = "Predictions (as the task family writes them)"
 PREDICT = "Predict"
 PREDICTION = "Prediction"
 ANSWER = "**Answer:** {answer} (score {score})"
+RELATIONS_COMPARED = "**P@1 per relation** (dev; the last row is the macro average that picks checkpoints)"
+FACT_SUMMARY = ("**{task}** · {backbone} · {method} · best dev {metric} **{best}** (macro over relations) · "
+                "trainable {share} · {kept} of {n} dev facts scored ({dropped} dropped: see the relations table)")
+RELATION_COLUMNS = ["relation", "template in force", "P@1", "P@10", "MRR", "scored", "dropped", "why dropped / rewritten"]
+FACT_COLUMNS = ["#", "subject", "relation", "gold", "top predictions (probability)", "gold rank", "ok"]
+FACT_NOTE = ("Each fact's object is ranked over the backbone's whole vocabulary; P@1 counts the facts whose gold "
+             "object ranks first, P@10 in the top ten, MRR the mean of 1/rank. Facts whose object is not one "
+             "token (or not in LAMA's common vocabulary, for LAMA data) are not scored.")
+DROPPED = "not scored"
 GEN_SUMMARY = ("**{task}** · {backbone} · {method} · best dev {metric} **{best}** · trainable {share} · "
                "{n} dev inputs, {refs} references")
 GEN_COLUMNS = ["#", "input", "generated", "references", "BLEU", "ROUGE-L"]

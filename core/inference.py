@@ -33,6 +33,9 @@ class Predictor:
     def predict(self, example: dict) -> dict:
         s = self.setup
         features = s.encode([example])
+        if not features:  # e.g. a fact of a relation the run was not trained on
+            raise ValueError(f"this run cannot read that input; its {s.family.label_noun}s are "
+                             f"{', '.join(s.task.labels[:20])}")
         with self.lock:
             outputs = getattr(s.family, "run_model", run_model)(s, features)
         predictions = s.family.predict(s.task, outputs, features, [example])

@@ -10,7 +10,7 @@ from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from app.render import compare_table, main_metric, run_choice, task_label
+from app.render import compare_table, main_metric, relations_markdown, run_choice, task_label
 from app.tabs.runs import metric_name
 from core.api import fine_tuning_baseline, seed_groups
 
@@ -22,11 +22,11 @@ def choices(owner: str | None = None) -> list[tuple[str, str]]:
     return [run_choice(r) for r in lab_state.current().runs(owner)]
 
 
-def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[list[list], object, tuple, str, str]:
+def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[list[list], object, tuple, str, str, str]:
     """-> (table rows, overlaid curves figure or None, signature of what is shown, a note on runs left out,
-    the mean and spread of runs that differ only in their seed)."""
+    the mean and spread of runs that differ only in their seed, probing runs' P@1 per relation)."""
     lab = lab_state.current()
-    rows, series, problems, configs = [], [], [], []
+    rows, series, problems, configs, finals = [], [], [], [], []
     for run_id in run_ids or []:
         try:
             row = lab.row(run_id, owner)
@@ -41,11 +41,14 @@ def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[l
         series.append((f"{run_id} ({row['method']})", run.metrics()))
         if not damage:
             configs.append((row, run.config()))
+            if row.get("family") == "probing" and row["status"] == "done":
+                finals.append((f"{run_id} ({row['method']})", run.final()))
     names = {metric_name(r) for r in rows if metric_name(r)}
     metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
     signature = (tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series)), tuple(problems))
     figure = plots.curves(series, metric) if any(metrics for _, metrics in series) else None
-    return compare_table(rows), figure, signature, error_box(" ".join(problems)), seeds_text(seed_groups(configs))
+    return (compare_table(rows), figure, signature, error_box(" ".join(problems)), seeds_text(seed_groups(configs)),
+            relations_markdown(finals))
 
 
 def seeds_text(groups: list[dict]) -> str:
@@ -100,18 +103,19 @@ def build() -> dict[str, gr.components.Component]:
     c["message"] = gr.Markdown()
     c["table"] = gr.Dataframe(headers=S.COMPARE_COLUMNS, interactive=False, wrap=True, elem_id="compare-table")
     c["seeds"] = gr.Markdown(elem_id="compare-seeds")
+    c["relations"] = gr.Markdown(elem_id="compare-relations")
     c["plot"] = gr.Plot(label=S.OVERLAY, elem_id="compare-plot")
 
     def on_change(run_ids, seen, request: gr.Request):
-        table, figure, signature, problems, seeds = compare_view(run_ids, visitors.owner(request))
+        table, figure, signature, problems, seeds, relations = compare_view(run_ids, visitors.owner(request))
         if signature == seen:
-            return gr.skip(), gr.skip(), seen, gr.skip(), gr.skip()
-        return table, figure, signature, problems, seeds
+            return gr.skip(), gr.skip(), seen, gr.skip(), gr.skip(), gr.skip()
+        return table, figure, signature, problems, seeds, relations
 
     def on_refresh(request: gr.Request):
         return gr.update(choices=choices(visitors.owner(request)))
 
-    outputs = [c["table"], c["plot"], c["seen"], c["message"], c["seeds"]]
+    outputs = [c["table"], c["plot"], c["seen"], c["message"], c["seeds"], c["relations"]]
     c["runs"].change(on_change, [c["runs"], c["seen"]], outputs, concurrency_limit=None, api_name="compare")
     c["timer"].tick(on_change, [c["runs"], c["seen"]], outputs, show_progress="hidden",
                     concurrency_limit=None, api_visibility="undocumented")

@@ -23,7 +23,8 @@ from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, message_of
-from app.render import (QA_COLORS, generation_detail, generation_rows, is_correct, number, pick_examples,
+from app.render import (QA_COLORS, fact_rows, generation_detail, generation_rows, is_correct, number, pick_examples,
+                        relation_rows,
                         qa_segments, run_choice, sample_text, splits_text, tag_colors, tag_table_html, tag_values,
                         task_label)
 from core.api import catalog, confusion_matrix, predict_text, stream_text
@@ -87,7 +88,7 @@ def load_run(run_id: str | None, only_errors: bool = False, owner: str | None = 
     the run's dev predictions ("second": the typed input needs a second box, for a question or a sentence pair;
     "placeholder": an input to show in the typed-input box). `sort` orders a generation run's table."""
     out = {"view": None, "summary": "", "figure": None, "table": [], "raw": None, "examples": [], "colors": {},
-           "error": "", "second": False, "placeholder": ""}
+           "error": "", "second": False, "placeholder": "", "relations": []}
     if not run_id:
         return out
     lab = lab_state.current()
@@ -113,6 +114,17 @@ def load_run(run_id: str | None, only_errors: bool = False, owner: str | None = 
         out["table"] = class_rows(predictions, only_errors)
     elif view == "spans":
         out["table"] = qa_rows(predictions, only_errors)
+    elif view == "facts":
+        final = lab.run(run_id, owner).final()
+        kept = sum(1 for p in predictions if not p.get("dropped"))
+        out["summary"] = S.FACT_SUMMARY.format(task=task_label(row.get("task")), backbone=row.get("backbone"),
+                                               method=row.get("method"), metric=row.get("metric_name") or "p@1",
+                                               best=number(row.get("best_metric")), share=row.get("share") or "",
+                                               kept=kept, n=len(predictions), dropped=len(predictions) - kept)
+        out["table"] = fact_rows(predictions, only_errors)
+        out["relations"] = relation_rows(final)
+        out["second"] = True
+        out["placeholder"] = predictions[0]["subject"]
     elif view == "generations":
         out["summary"] = generation_summary(row, lab.run(run_id, owner).final(), predictions)
         out["table"] = generation_rows(predictions, sort)
@@ -197,6 +209,8 @@ def predict(run_id: str | None, text: str, second: str = "", owner: str | None =
         out["generated"] = result["generated"]
     elif view == "classes":
         out["label"] = result["probabilities"]
+    elif view == "facts":  # the top objects the model fills in, with their probabilities
+        out["label"] = dict(result["top"])
     elif view == "tags":
         out["highlight"] = {"text": result["text"], "entities": result["entities"]}
     elif view == "spans":
@@ -263,6 +277,14 @@ def build() -> dict[str, gr.components.Component]:
                                       datatype=["number", "str", "str", "markdown", "number", "number"], elem_id="inspect-gen-table",
                                       column_widths=["5%", "29%", "27%", "27%", "6%", "6%"])
         c["gen_detail"] = gr.Markdown(elem_id="inspect-gen-detail")
+    with gr.Column(visible=False, elem_id="inspect-facts") as c["facts"]:
+        c["relation_table"] = gr.Dataframe(headers=S.RELATION_COLUMNS, interactive=False, wrap=True, max_height=360,
+                                           elem_id="inspect-relations",
+                                           column_widths=["9%", "27%", "7%", "7%", "7%", "7%", "7%", "29%"])
+        c["fact_note"] = gr.Markdown(S.FACT_NOTE, elem_classes="lab-muted")
+        c["fact_table"] = gr.Dataframe(headers=S.FACT_COLUMNS, interactive=False, wrap=True, max_height=520,
+                                       elem_id="inspect-fact-table",
+                                       column_widths=["5%", "20%", "10%", "12%", "39%", "7%", "7%"])
     c["raw"] = gr.JSON(label=S.RAW_PREDICTIONS, visible=False)
     with gr.Accordion(S.TRY_IT, open=True):
         with gr.Row():
@@ -282,7 +304,7 @@ def build() -> dict[str, gr.components.Component]:
     load_outputs = [c["summary"], c["error"], c["classes"], c["examples_group"], c["tags"], c["spans"],
                     c["confusion"], c["class_table"], c["qa_table"], c["example"], c["text"], c["second"],
                     c["highlight"], *example_outputs, c["raw"], c["generations"], c["gen_table"], c["gen_detail"],
-                    c["only_errors"], c["predict"], c["generated"]]
+                    c["only_errors"], c["predict"], c["generated"], c["facts"], c["relation_table"], c["fact_table"]]
 
     def on_load(run_id, only_errors, sort, request: gr.Request):
         owner = visitors.owner(request)
@@ -302,7 +324,8 @@ def build() -> dict[str, gr.components.Component]:
                 example["detail"], gr.update(value=view["raw"], visible=view["raw"] is not None),
                 gr.update(visible=kind == "generations"), view["table"] if kind == "generations" else [], "",
                 gr.update(visible=kind != "generations"), gr.update(value=S.TRY_BUTTON.get(kind, S.PREDICT)),
-                gr.update(value="", visible=kind == "generations")]
+                gr.update(value="", visible=kind == "generations"), gr.update(visible=kind == "facts"),
+                view["relations"], view["table"] if kind == "facts" else []]
 
     def on_tab(current, request: gr.Request):
         """Entering the tab: fresh choices, and the newest finished run unless one is picked."""

@@ -195,6 +195,12 @@ def template_choices(values: dict) -> list[tuple[str, int]]:
         templates = task_info(values.get("preset") or "sentiment")["templates"]
     except INPUT_ERRORS:
         return []
+    if templates and all("relation" in t for t in templates):  # probing: index i is each relation's i-th template
+        by_relation: dict[str, list[str]] = {}
+        for t in templates:
+            by_relation.setdefault(t["relation"], []).append(t["template"])
+        return [(S.RELATION_TEMPLATE.format(n=i + 1, example=next(ts[i] for ts in by_relation.values() if len(ts) > i)), i)
+                for i in range(max(len(ts) for ts in by_relation.values()))]
     return [(f"{t.get('name', t['template'])}: {t['template']}", i) for i, t in enumerate(templates)]
 
 

@@ -244,7 +244,7 @@ def test_compare_table_and_overlaid_curves(lab):
     a = fake_run(lab, rows=ROWS, final={"best_metric": 0.6, "metric_name": "accuracy", "trainable": 10, "total": 1000,
                                         "wall_time": 65.0, "peak_memory_mb": 512.0})
     b = fake_run(lab, method="fine-tuning", rows=ROWS[:2])
-    table, figure, _, problems, seeds = compare.compare_view([a.id, b.id])
+    table, figure, _, problems, seeds, _ = compare.compare_view([a.id, b.id])
     assert seeds == ""  # two different methods: no group over seeds
     assert problems == ""
     assert table[0][5] == "1.00" and table[0][6] == "accuracy 0.600" and table[0][7] == "1m 05s"
@@ -333,7 +333,7 @@ def test_compare_groups_runs_that_differ_only_in_their_seed(lab):
     runs = [fake_run(lab, method="p-tuning-v2", seed=seed, final={"best_metric": best, "metric_name": "accuracy"})
             for seed, best in ((1, 0.6), (2, 0.8), (3, 0.7))]
     other = fake_run(lab, method="p-tuning-v2", seed=4, lr=0.5, final={"best_metric": 0.1, "metric_name": "accuracy"})
-    *_, seeds = compare.compare_view([r.id for r in runs] + [other.id])
+    *_, seeds, _ = compare.compare_view([r.id for r in runs] + [other.id])
     assert "3 seeds (1, 2, 3)" in seeds and "accuracy 0.700 ± 0.100 (min 0.600, max 0.800)" in seeds
 
 
@@ -560,7 +560,7 @@ def test_compare_plots_generation_runs_on_their_own_metric(lab):
     a = fake_run(lab, task="table-to-text", backbone="tiny-decoder", rows=rows, final=GEN_FINAL)
     lab.store.update_index(a.id, metric_name="bleu", best_metric=0.31)
     b = fake_run(lab, task="table-to-text", method="fine-tuning", backbone="tiny-decoder", rows=rows)
-    table, figure, _, problems, _ = compare.compare_view([a.id, b.id])
+    table, figure, _, problems, _, _ = compare.compare_view([a.id, b.id])
     assert problems == "" and table[0][6] == "bleu 0.310"
     assert figure.layout.annotations[1].text == "dev bleu" and list(figure.data[1].y) == [0.1]
     # a summary run still training plots its preset's metric (ROUGE-L), not the first dev_ key
