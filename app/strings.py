@@ -186,14 +186,18 @@ CLASSROOM_NOTE = (
     "(P-tuning) on the same task and backbone and see it beside them.\n\n"
     "The default backbone is **SmolLM2-135M**, a decoder with its pretrained language-model head, so its "
     "zero-shot label-word scores mean something. MiniLM-L6 ships without its masked-LM head "
-    "(sentence-transformers weights): hand-written prompts on it score near chance.")
-CLASSROOM_TASK = "Classification preset"
+    "(sentence-transformers weights): hand-written prompts on it score near chance.\n\n"
+    "**Knowledge probing** (the *facts* preset, as in the P-tuning paper's LAMA table): pick a relation; each of "
+    "its templates is scored on the relation's dev facts, by P@1 (the share of facts whose object the model "
+    "ranks first over its whole vocabulary). P-tuning then trains one prompt per relation.")
+CLASSROOM_TASK = "Preset (classification or probing)"
+CLASSROOM_RELATION = "Relation (probing)"
 MAX_EXAMPLES = "Dev examples to score"
 SCORE = "Score all templates"
 TEMPLATES_PLOT = "Zero-shot accuracy per template"
 TEMPLATE_COLUMNS = ["template", "label words", "accuracy", "macro F1", "kind"]
 EDIT_FROM = "Start from template"
-EDIT_TEMPLATE = "Template ({text} or {text_a}/{text_b}, and {mask})"
+EDIT_TEMPLATE = "Template ({text} or {text_a}/{text_b}, and {mask}; probing: [X] and [Y])"
 EDIT_VERBALIZER = "Label words (label: word, ...)"
 RESCORE = "Score this template"
 EDITED = "edited: {template}"
@@ -208,5 +212,6 @@ FILE_LOADED = ("**{name}** replaces the preset ({n} dev examples). It has no han
 FILE_HAS_NO_TEMPLATES = ("Your file has no hand-written templates to score all at once: write one in the template box "
                          "with its label words, and press *Score this template*.")
 NOT_CLASSIFICATION = ("'{task}' is a {family} task; the classroom needs a preset whose answers are label words "
-                      "(a classification preset).")
+                      "(a classification preset) or objects of facts (a probing preset).")
+NO_RELATION = "Pick a relation of the probing preset first."
 KIND_ZERO_SHOT, KIND_EDITED, KIND_PTUNING = "zero-shot", "edited, zero-shot", "continuous prompt"

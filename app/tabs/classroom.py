@@ -2,6 +2,9 @@
 side; edit a template and re-score it live; then train a continuous prompt (P-tuning) in the
 background and watch its dev accuracy appear beside the templates.
 
+A probing preset (facts) is shown relation by relation: the relation's templates by P@1 on its dev
+facts, and P-tuning's P@1 on that relation (one prompt a relation, all relations in one run).
+
 Zero-shot scoring is a short inference inside the callback (bounded by max_examples, cached per
 template); the P-tuning run is an ordinary background run evaluated on the same dev examples.
 """
@@ -43,18 +46,33 @@ def score_entries(task: str, backbone: str, entries: list[dict], max_examples: i
     return score_templates(task, backbone, entries, int(max_examples))
 
 
-def score_all(task: str, backbone: str, max_examples: int) -> list[dict]:
+def is_probing(task: str | None) -> bool:
+    return bool(task) and catalog()["task_families"].get(task) == "probing"
+
+
+def relations_of(task: str | None) -> list[str]:
+    """A probing preset's relations, in the order its templates list them."""
+    if not is_probing(task):
+        return []
+    return list(dict.fromkeys(t["relation"] for t in task_info(task)["templates"]))
+
+
+def score_all(task: str, backbone: str, max_examples: int, relation: str | None = None) -> list[dict]:
     """-> [{name, template, verbalizer, accuracy, macro_f1, kind, source}] in the preset's order
-    (one-word variants are written next to each other there)."""
+    (one-word variants are written next to each other there); a probing preset's for one relation."""
     info = task_info(task)
     if not catalog()["families"][info["family"]]["cloze"]:
         raise ValueError(S.NOT_CLASSIFICATION.format(task=task_label(task), family=info["family"]))
     if not info["templates"]:
         raise ValueError(S.FILE_HAS_NO_TEMPLATES)
-    entries = [{"name": t.get("name", t["template"]), "template": t["template"], "verbalizer": t["verbalizer"]}
-               for t in info["templates"]]
+    if info["family"] == "probing" and not relation:
+        raise ValueError(S.NO_RELATION)
+    keep = [i for i, t in enumerate(info["templates"]) if info["family"] != "probing" or t["relation"] == relation]
+    entries = [{"name": t.get("name", t["template"]), "template": t["template"],
+                **({"relation": t["relation"]} if "relation" in t else {"verbalizer": t["verbalizer"]})}
+               for t in (info["templates"][i] for i in keep)]
     scores = score_entries(task, backbone, entries, max_examples)
-    return [{**score, "kind": S.KIND_ZERO_SHOT, "source": i} for i, score in enumerate(scores)]
+    return [{**score, "kind": S.KIND_ZERO_SHOT, "source": i} for i, score in zip(keep, scores)]
 
 
 def parse_verbalizer(text: str, labels: list[str]) -> dict[str, str]:
@@ -73,11 +91,17 @@ def verbalizer_text(verbalizer: dict[str, str]) -> str:
 
 
 def rescore(task: str, backbone: str, max_examples: int, source: int | None, template: str, words: str,
-            results: list[dict] | None) -> list[dict]:
-    """Score an edited template and place it right after the template it was edited from."""
+            results: list[dict] | None, relation: str | None = None) -> list[dict]:
+    """Score an edited template and place it right after the template it was edited from (a probing
+    template: on the chosen relation's facts; it has no label words)."""
     info = task_info(task)
-    entry = {"name": S.EDITED.format(template=template.strip()), "template": template.strip(),
-             "verbalizer": parse_verbalizer(words, info["labels"])}
+    entry = {"name": S.EDITED.format(template=template.strip()), "template": template.strip()}
+    if info["family"] == "probing":
+        if not relation:
+            raise ValueError(S.NO_RELATION)
+        entry["relation"] = relation
+    else:
+        entry["verbalizer"] = parse_verbalizer(words, info["labels"])
     score = score_entries(task, backbone, [entry], max_examples)[0]
     results = [r for r in (results or []) if r["template"] != entry["template"] or r["kind"] != S.KIND_EDITED]
     source = source if source is not None else len(info["templates"]) - 1
@@ -85,8 +109,9 @@ def rescore(task: str, backbone: str, max_examples: int, source: int | None, tem
     return [*results[:at], {**score, "name": entry["name"], "kind": S.KIND_EDITED, "source": source}, *results[at:]]
 
 
-def ptuning_result(task: str, backbone: str, owner: str | None = None) -> dict | None:
-    """The newest P-tuning run for this task and backbone as one more bar: best dev accuracy so far."""
+def ptuning_result(task: str, backbone: str, owner: str | None = None, relation: str | None = None) -> dict | None:
+    """The newest P-tuning run for this task and backbone as one more bar: best dev accuracy so far (a probing
+    run: P@1 on `relation` at the checkpoint with the best macro P@1 so far)."""
     lab = lab_state.current()
     runs = [r for r in lab.runs(owner, task=task, backbone=backbone, method="p-tuning")
             if r["status"] in (*ACTIVE, "finished")]
@@ -98,26 +123,30 @@ def ptuning_result(task: str, backbone: str, owner: str | None = None) -> dict |
     except KeyError:
         metrics = []
     accuracies = [m["dev_accuracy"] for m in metrics if m.get("dev_accuracy") is not None]
+    best = row["best_metric"] if row.get("best_metric") is not None else max(accuracies, default=0.0)
+    if relation:
+        points = [m for m in metrics if m.get(f"dev_p@1/{relation}") is not None]
+        accuracies = [m[f"dev_p@1/{relation}"] for m in points]
+        best = max(points, key=lambda m: m["dev_p@1"])[f"dev_p@1/{relation}"] if points else 0.0
     state = row["status"]
     if state == "running":
         state = f"step {row.get('step') or 0}/{row.get('total_steps') or '?'}"
     return {"name": S.PTUNING_BAR.format(state=state), "template": row["id"], "verbalizer": {},
-            "accuracy": row["best_metric"] if row.get("best_metric") is not None else max(accuracies, default=0.0),
-            "macro_f1": None, "kind": S.KIND_PTUNING, "run": row["id"], "status": row["status"],
+            "accuracy": best, "macro_f1": None, "kind": S.KIND_PTUNING, "run": row["id"], "status": row["status"],
             "points": len(accuracies)}
 
 
-def chart(task: str, backbone: str, results: list[dict] | None, owner: str | None = None
-          ) -> tuple[object, list[list], tuple]:
+def chart(task: str, backbone: str, results: list[dict] | None, owner: str | None = None,
+          relation: str | None = None) -> tuple[object, list[list], tuple]:
     """-> (bar figure, table rows, signature of the P-tuning bar)."""
     bars = list(results or [])
-    ptuning = ptuning_result(task, backbone, owner)
+    ptuning = ptuning_result(task, backbone, owner, relation if is_probing(task) else None)
     if ptuning:
         bars.append(ptuning)
     if not bars:
         return None, [], ()
     try:
-        chance = 1 / len(task_info(task)["labels"])
+        chance = None if is_probing(task) else 1 / len(task_info(task)["labels"])
     except INPUT_ERRORS:
         chance = None
     table = [[r["name"] if r["kind"] == S.KIND_PTUNING else r["template"], verbalizer_text(r["verbalizer"]),
@@ -138,6 +167,8 @@ def train_prompt(task: str, backbone: str, steps: int, max_examples: int, owner:
     if task not in classroom_presets():  # the visitor's uploaded file: copied where the run can find it again
         verbalizer = parse_verbalizer(words, task_info(task)["labels"])
         task = stable_upload(task)
+    if is_probing(task):  # every relation's dev facts: the bars are per relation
+        max_examples = None
     check_visitor_config(prompt_run_config(task, backbone, steps, max_examples, lab.out(), verbalizer), lab.root,
                          (lab.uploads, Path(get_upload_folder())), lab.allow_local_paths)
     run_id = classroom_prompt_run(lab.jobs, task, backbone, steps, max_examples, owner, verbalizer)
@@ -150,12 +181,14 @@ def template_entry(task: str, index: int | None) -> tuple[str, str]:
         entry = templates[int(index or 0)]
     except (*INPUT_ERRORS, IndexError):
         return "", ""
-    return entry["template"], verbalizer_text(entry["verbalizer"])
+    return entry["template"], verbalizer_text(entry.get("verbalizer") or {})
 
 
-def template_choices(task: str) -> list[tuple[str, int]]:
+def template_choices(task: str, relation: str | None = None) -> list[tuple[str, int]]:
+    """(name, index into the preset's templates); a probing preset's of one relation only."""
     try:
-        return [(t.get("name", t["template"]), i) for i, t in enumerate(task_info(task)["templates"])]
+        return [(t.get("name", t["template"]), i) for i, t in enumerate(task_info(task)["templates"])
+                if relation is None or t.get("relation") == relation]
     except INPUT_ERRORS:
         return []
 
@@ -175,7 +208,9 @@ def build() -> dict[str, gr.components.Component]:
     gr.Markdown(S.CLASSROOM_NOTE)
     c["file"] = gr.State(None)  # a visitor's uploaded classification file (server-side; replaces the preset)
     with gr.Row():
-        c["task"] = gr.Dropdown(presets, value=task0, label=S.CLASSROOM_TASK)
+        c["task"] = gr.Dropdown(presets, value=task0, label=S.CLASSROOM_TASK, elem_id="classroom-task")
+        c["relation"] = gr.Dropdown([], value=None, label=S.CLASSROOM_RELATION, visible=False,
+                                    elem_id="classroom-relation")
         c["upload"] = gr.File(label=S.CLASSROOM_UPLOAD, file_types=list(UPLOAD_SUFFIXES), type="filepath",
                               height=90)
         c["backbone"] = gr.Dropdown(backbones, value=lab.classroom_backbone, label=S.BACKBONE, allow_custom_value=True,
@@ -197,36 +232,47 @@ def build() -> dict[str, gr.components.Component]:
             c["train"] = gr.Button(S.TRAIN_PROMPT, elem_id="classroom-train")
     c["table"] = gr.Dataframe(headers=S.TEMPLATE_COLUMNS, interactive=False, wrap=True)
 
-    def on_score(task, file, backbone, max_examples, request: gr.Request):
+    def on_score(task, file, backbone, max_examples, relation, request: gr.Request):
         task = file or task
         try:
-            results = score_all(task, backbone, max_examples)
+            results = score_all(task, backbone, max_examples, relation)
         except INPUT_ERRORS as error:
             gr.Warning(message_of(error))
             return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return "", results, *chart(task, backbone, results, visitors.owner(request))
+        return "", results, *chart(task, backbone, results, visitors.owner(request), relation)
 
-    def on_rescore(task, file, backbone, max_examples, source, template, words, results, request: gr.Request):
+    def on_rescore(task, file, backbone, max_examples, source, template, words, results, relation,
+                   request: gr.Request):
         task = file or task
         try:
-            results = rescore(task, backbone, max_examples, source, template, words, results)
+            results = rescore(task, backbone, max_examples, source, template, words, results, relation)
         except INPUT_ERRORS as error:
             gr.Warning(message_of(error))
             return error_box(message_of(error)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return "", results, *chart(task, backbone, results, visitors.owner(request))
+        return "", results, *chart(task, backbone, results, visitors.owner(request), relation)
 
-    def on_tick(task, file, backbone, results, seen, request: gr.Request):
+    def on_tick(task, file, backbone, results, seen, relation, request: gr.Request):
         task, owner = file or task, visitors.owner(request)
-        ptuning = ptuning_result(task, backbone, owner) if task else None
+        ptuning = ptuning_result(task, backbone, owner, relation if is_probing(task) else None) if task else None
         signature = (ptuning["run"], ptuning["status"], ptuning["points"]) if ptuning else ()
         if signature == seen or (seen is None and not ptuning and not results):
             return gr.skip(), gr.skip(), seen
-        return chart(task, backbone, results, owner)
+        return chart(task, backbone, results, owner, relation)
+
+    def first_of(task, relation=None):
+        choices = template_choices(task, relation)
+        first = choices[0][1] if choices else None
+        template, words = template_entry(task, first)
+        return gr.update(choices=choices, value=first), template, words
 
     def on_task(task):
-        choices = template_choices(task)
-        template, words = template_entry(task, 0)
-        return gr.update(choices=choices, value=0 if choices else None), template, words, [], None, [], None, None, None
+        relations = relations_of(task)
+        relation = relations[0] if relations else None
+        return (*first_of(task, relation), [], None, [], None, None, None,
+                gr.update(choices=relations, value=relation, visible=bool(relations)))
+
+    def on_relation(task, relation):
+        return *first_of(task, relation), [], None, [], None
 
     def on_upload(path):
         """A visitor's classification file replaces the preset: its labels prefill the label words."""
@@ -242,20 +288,24 @@ def build() -> dict[str, gr.components.Component]:
                 gr.update(choices=[], value=None), "{text} It was {mask}.", words)
 
     score_outputs = [c["message"], c["results"], c["plot"], c["table"], c["seen"]]
-    c["score"].click(on_score, [c["task"], c["file"], c["backbone"], c["max_examples"]], score_outputs,
+    c["score"].click(on_score, [c["task"], c["file"], c["backbone"], c["max_examples"], c["relation"]], score_outputs,
                      concurrency_id="model", concurrency_limit=1, api_name="score_templates")
-    c["rescore"].click(on_rescore, [c["task"], c["file"], c["backbone"], c["max_examples"], c["pick"], c["template"],
-                                    c["words"], c["results"]], score_outputs, concurrency_id="model", concurrency_limit=1,
-                     api_name="score_template")
-    c["template"].submit(on_rescore, [c["task"], c["file"], c["backbone"], c["max_examples"], c["pick"], c["template"],
-                                      c["words"], c["results"]], score_outputs, concurrency_id="model",
+    rescore_inputs = [c["task"], c["file"], c["backbone"], c["max_examples"], c["pick"], c["template"], c["words"],
+                      c["results"], c["relation"]]
+    c["rescore"].click(on_rescore, rescore_inputs, score_outputs, concurrency_id="model", concurrency_limit=1,
+                       api_name="score_template")
+    c["template"].submit(on_rescore, rescore_inputs, score_outputs, concurrency_id="model",
                          concurrency_limit=1, api_visibility="undocumented")
     c["pick"].input(lambda task, i: template_entry(task, i), [c["task"], c["pick"]], [c["template"], c["words"]],
                     api_visibility="undocumented")
     c["task"].input(on_task, c["task"], [c["pick"], c["template"], c["words"], c["results"], c["plot"], c["table"],
-                                         c["seen"], c["file"], c["upload"]], api_visibility="undocumented")
+                                         c["seen"], c["file"], c["upload"], c["relation"]], api_visibility="undocumented")
+    c["relation"].input(on_relation, [c["task"], c["relation"]], [c["pick"], c["template"], c["words"], c["results"],
+                                                                  c["plot"], c["table"], c["seen"]],
+                        api_visibility="undocumented")
     c["upload"].upload(on_upload, c["upload"], [c["message"], c["file"], c["pick"], c["template"], c["words"]],
                        api_visibility="undocumented")
-    c["timer"].tick(on_tick, [c["task"], c["file"], c["backbone"], c["results"], c["seen"]], [c["plot"], c["table"], c["seen"]],
+    c["timer"].tick(on_tick, [c["task"], c["file"], c["backbone"], c["results"], c["seen"], c["relation"]],
+                    [c["plot"], c["table"], c["seen"]],
                     show_progress="hidden", concurrency_limit=None, api_visibility="undocumented")
     return c
