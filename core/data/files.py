@@ -8,7 +8,10 @@ How a file's format is decided (README, "Data formats"):
   - by its extension: .csv, .tsv; .jsonl, .json; .conll, .txt, .iob, .bio (token per line);
   - any other name or none (CoNLL-2003's eng.testb) by its content: JSON when it starts with "{",
     token per line when its first lines (up to 5, -DOCSTART- and blank lines aside) each have at
-    least two whitespace-separated columns and end in something shaped like a tag (O, B-X, I-X, ...);
+    least two whitespace-separated columns and end in something shaped like a tag (O, B-X, I-X, ...)
+    or in a CoNLL-2005 proposition cell ("(A0*", "*", "*)");
+  - a token-per-line file whose first lines end in proposition cells (or any, for the srl family) is
+    CoNLL-2005 semantic roles, one srl example per predicate (core/data/conll05.py);
   - a JSON file is JSON lines, unless it is one JSON document (on one line or pretty-printed) in
     SQuAD's layout (core/data/squad.py); JSON lines whose first record has SuperGLUE's fields are
     converted as core/data/superglue.py says.
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from core.data import lama, squad, superglue
+from core.data import conll05, lama, squad, superglue
 from core.data.build import Located, make_task, split
 from core.data.errors import DataError
 from core.tasks import DEFAULT_FAMILY, all_families, get_family, infer_family
@@ -203,6 +206,10 @@ def _read(path: Path, family: str | None, max_rows: int | None = None, unlabelle
                                 kind, FORMAT_NAMES[kind], how)
             elif kind == JSONL:
                 source = _json_source(path.name, lines, family, how)
+            elif family == "srl" or conll05.looks_like(_first_lines(path)):
+                if family not in (None, "srl"):
+                    raise DataError(f"{path.name}: read as {conll05.FORM} ({how}), which hold srl data, not {family}")
+                source = Source(conll05.rows(path.name, lines), kind, conll05.FORM, how, "srl", shape=conll05.SHAPE)
             else:
                 source = Source(_conll_rows(path.name, lines), kind, FORMAT_NAMES[kind], how)
             return _examples(path.name, source, family, limit, unlabelled_ok)
@@ -226,7 +233,20 @@ def _kind_of(path: Path) -> tuple[str, str]:
 
 
 def _sniff(path: Path) -> tuple[str, str] | None:
-    """JSONL if the first content starts with "{"; CONLL if the first lines look like "token ... TAG"."""
+    """JSONL if the first content starts with "{"; CONLL if the first lines look like "token ... TAG", or
+    like CoNLL-2005's "word ... verb (A0*"."""
+    lines = _first_lines(path)
+    if lines and lines[0][0].startswith("{"):
+        return JSONL, "from its content: it starts with '{'"
+    if lines and all(len(parts) >= 2 and TAG_LIKE.fullmatch(parts[-1]) for parts in lines):
+        return CONLL, "from its content: its first lines are a token and a tag"
+    if conll05.looks_like(lines):
+        return CONLL, "from its content: its first lines are a word and CoNLL-2005 proposition columns"
+    return None
+
+
+def _first_lines(path: Path) -> list[list[str]]:
+    """The first SNIFF_LINES content lines (-DOCSTART- aside), split into columns; [] if not text."""
     lines = []
     try:
         with path.open(encoding="utf-8-sig", newline="\n") as file:
@@ -237,12 +257,8 @@ def _sniff(path: Path) -> tuple[str, str] | None:
                 if len(lines) == SNIFF_LINES:
                     break
     except (UnicodeDecodeError, OSError):
-        return None  # not text
-    if lines and lines[0][0].startswith("{"):
-        return JSONL, "from its content: it starts with '{'"
-    if lines and all(len(parts) >= 2 and TAG_LIKE.fullmatch(parts[-1]) for parts in lines):
-        return CONLL, "from its content: its first lines are a token and a tag"
-    return None
+        return []  # not text
+    return lines
 
 
 def _examples(name: str, source: Source, family: str | None, limit: float, unlabelled_ok: bool) -> Read:

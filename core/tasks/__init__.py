@@ -16,6 +16,7 @@ import importlib
 from core.tasks.base import DataError, Task, collate  # noqa: F401
 
 FAMILIES = {  # name -> "module:class", imported on first use; the most specific record shapes first
+    "srl": "core.tasks.srl:SemanticRoles",
     "tagging": "core.tasks.tagging:Tagging",
     "qa": "core.tasks.qa:QuestionAnswering",
     "generation": "core.tasks.generation:Generation",

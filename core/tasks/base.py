@@ -10,6 +10,7 @@ into an example. The registry in core/tasks/__init__.py is the only place that l
 Example schemas (one dict per example):
   classification  {"text": str, "text_b": str (optional, sentence pairs), "label": str}
   tagging         {"tokens": [str], "tags": [str]}   tags in IOB2
+  srl             {"tokens": [str], "verb_index": int, "tags": [str]}   one predicate; argument tags in IOB2
   qa              {"id": str, "context": str, "question": str,
                    "answers": {"text": [str], "answer_start": [int]}}   (SQuAD; empty = unanswerable)
   generation      {"id": str, "input": str, "references": [str]}

@@ -48,6 +48,17 @@ def _needs_space(tokenizer) -> bool:
     return ids(["a", "b"]) != ids(["a b"]) and ids(["a", " b"]) == ids(["a b"])
 
 
+def first_subtoken_labels(word_ids: list, tags: list[str] | None, tag_ids: dict[str, int]) -> list[int]:
+    """The tag id of each word at its first sub-token, IGNORE elsewhere (other sub-tokens, special
+    tokens: word id None) and everywhere when the example has no tags."""
+    labels, previous = [], None
+    for word in word_ids:
+        first = word is not None and word != previous
+        labels.append(tag_ids[tags[word]] if first and tags is not None else IGNORE)
+        previous = word
+    return labels
+
+
 def tagging_example(row: dict, where: str, _default_id: str = "") -> dict:
     """{"tokens", "tags"} with tags checked and converted to IOB2; `ner_tags` is accepted for `tags`.
     A row read from token-per-line text carries `token_where`, each token's own line, for messages."""
@@ -123,14 +134,9 @@ class Tagging:
             words = [(" " + w if space and i else w) for i, w in enumerate(example["tokens"])]
             encoding = tokenizer(words, is_split_into_words=True, truncation=True, max_length=max_length)
             word_ids = encoding.word_ids()
-            tags = example.get("tags")
-            labels, previous = [], None
-            for word in word_ids:
-                first = word is not None and word != previous  # first sub-token of a word
-                labels.append(tag_ids[tags[word]] if first and tags is not None else IGNORE)
-                previous = word
             feature = {key: list(encoding[key]) for key in tokenizer.model_input_names if key in encoding}
-            feature.update(labels=labels, word_ids=word_ids, example_index=index)
+            feature.update(labels=first_subtoken_labels(word_ids, example.get("tags"), tag_ids),
+                           word_ids=word_ids, example_index=index)
             features.append(feature)
         return features
 
