@@ -42,6 +42,17 @@ def tiny_task(family: str, pair: bool = False) -> Task:
                  "tags": ["O", "B-ORG", "I-ORG", "I-ORG", "O", "O"]}] * 4
         labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
         return Task("toy-ner", family, rows, rows[:2], labels=labels)
+    if family == "srl":  # one example per predicate: the last sentence has two
+        rows = [{"tokens": ["The", "cat", "ate", "the", "fish", "."], "verb_index": 2,
+                 "tags": ["B-A0", "I-A0", "B-V", "B-A1", "I-A1", "O"]},
+                {"tokens": ["Anna", "gave", "Tom", "a", "book", "yesterday", "."], "verb_index": 1,
+                 "tags": ["B-A0", "B-V", "B-A2", "B-A1", "I-A1", "B-AM-TMP", "O"]},
+                {"tokens": ["Tom", "cooked", "and", "Anna", "slept", "."], "verb_index": 1,
+                 "tags": ["B-A0", "B-V", "O", "O", "O", "O"]},
+                {"tokens": ["Tom", "cooked", "and", "Anna", "slept", "."], "verb_index": 4,
+                 "tags": ["O", "O", "O", "B-A0", "B-V", "O"]}] * 2
+        labels = ["O", "B-A0", "I-A0", "B-A1", "I-A1", "B-A2", "I-A2", "B-AM-TMP", "I-AM-TMP", "B-V", "I-V"]
+        return Task("toy-srl", family, rows, rows[:4], labels=labels)
     context = "Ada Lovelace was born in London in 1815. She wrote the first program for a machine."
     rows = [{"id": "q1", "context": context, "question": "Where was Ada born?",
              "answers": {"text": ["London"], "answer_start": [context.index("London")]}},

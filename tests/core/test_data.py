@@ -16,6 +16,7 @@ import pytest
 from core.data import DataError, list_presets, load_task
 from core.data import hub, presets
 from core.data.build import split
+from core.tasks import FAMILIES
 from core.tasks.iob import tag_names, to_iob2
 
 REPO_PRESETS = Path(__file__).parents[2] / "presets"
@@ -297,7 +298,7 @@ def test_empty_and_non_utf8_files(tmp_path):
 def test_wrong_family_for_format(tmp_path):
     with raises("CSV/TSV files hold generation or classification data"):
         load_task(str(write(tmp_path, "x.csv", sentiment_rows(3))), family="tagging")
-    with raises("family 'regression' is not one of tagging, qa, generation, classification"):
+    with raises(f"family 'regression' is not one of {', '.join(FAMILIES)}"):
         load_task("sentiment", family="regression")
 
 

@@ -14,7 +14,8 @@ from tests.conftest import tiny_task
 
 BACKBONES = ["tiny-encoder", "tiny-decoder"]
 TASKS = {"sentence": ("classification", False), "pair": ("classification", True),
-         "tagging": ("tagging", False), "qa": ("qa", False), "generation": ("generation", False)}
+         "tagging": ("tagging", False), "srl": ("srl", False), "qa": ("qa", False),
+         "generation": ("generation", False)}
 PROMPT = 4
 
 
