@@ -19,6 +19,7 @@ MIN_ROWS = {  # preset: (train, dev)
     "sentiment": (800, 200),
     "nli": (600, 200),
     "ner": (600, 200),
+    "srl": (600, 200),
     "qa": (500, 200),
     "qa-v2": (500, 200),
 }
@@ -117,6 +118,33 @@ def test_ner_classes_split_overlap_and_novel_dev_entities():
     dev_entities = {e for r in dev for e in entities(r)}
     novel = len(dev_entities - seen) / len(dev_entities)
     assert novel >= 0.3, f"only {novel:.0%} of dev entity strings are unseen in train"
+
+
+def test_srl_schema_one_v_per_example_and_held_out_combinations():
+    """BIO tags with one V on verb_index, >= 40 verbs, sentences with two predicates, dev sentences not in
+    train, and dev passives of verbs that train only has active."""
+    verbs, passives, sentences = set(), {"train": set(), "dev": set()}, {}
+    for split in ("train", "dev"):
+        rows = load("srl", split)
+        for r in rows:
+            assert set(r) == {"tokens", "verb_index", "tags"} and len(r["tokens"]) == len(r["tags"])
+            assert [i for i, t in enumerate(r["tags"]) if t[2:] == "V"] == [r["verb_index"]]
+            previous = "O"
+            for tag in r["tags"]:
+                assert tag == "O" or tag[:2] in ("B-", "I-"), tag
+                assert not tag.startswith("I-") or previous[2:] == tag[2:], r
+                previous = tag
+            verb = r["tokens"][r["verb_index"]]
+            verbs.add(verb)
+            if r["tokens"][r["verb_index"] - 1] in ("was", "were", "be", "been") and "B-A1" in r["tags"][:1]:
+                passives[split].add(verb)
+        sentences[split] = Counter(" ".join(r["tokens"]) for r in rows)
+        assert sum(n == 2 for n in sentences[split].values()) >= 0.2 * len(sentences[split]), "few two-verb sentences"
+    assert len(verbs) >= 40
+    assert not set(sentences["train"]) & set(sentences["dev"])
+    assert len(passives["dev"] - passives["train"]) >= 5, "dev has no passives of verbs train saw only active"
+    roles = Counter(t[2:] for r in load("srl", "train") for t in r["tags"] if t.startswith("B-"))
+    assert {"A0", "A1", "A2", "AM-TMP", "AM-LOC", "AM-MNR"} <= set(roles)
 
 
 def _check_squad(preset: str, split: str) -> list[dict]:
