@@ -41,7 +41,7 @@ def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[l
         series.append((f"{run_id} ({row['method']})", run.metrics()))
         if not damage:
             configs.append((row, run.config()))
-            if row.get("family") == "probing" and row["status"] == "done":
+            if row.get("family") == "probing" and row["status"] == "finished":
                 finals.append((f"{run_id} ({row['method']})", run.final()))
     names = {metric_name(r) for r in rows if metric_name(r)}
     metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
