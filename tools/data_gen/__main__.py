@@ -9,12 +9,12 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from . import ner, nli, qa, qa_v2, sentiment, srl, summarization, table_to_text
+from . import facts, ner, nli, qa, qa_v2, sentiment, srl, summarization, table_to_text
 from .jsonl import write_jsonl
 
 BUILDERS = {"sentiment": sentiment.build, "nli": nli.build, "ner": ner.build, "qa": qa.build,
             "qa-v2": qa_v2.build, "table-to-text": table_to_text.build,
-            "summarization": summarization.build, "srl": srl.build}
+            "summarization": summarization.build, "srl": srl.build, "facts": facts.build}
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "presets" / "data"
 
 
