@@ -9,6 +9,7 @@ from app import strings as S
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac",
            "#e15759"]
+PREDICATE_COLOR = "#333333"  # an SRL sentence's given verb: dark, apart from the argument colours
 QA_COLORS = {"predicted": "#f28e2b", "gold": "#59a14f", "predicted = gold": "#4e79a7"}
 
 
@@ -137,13 +138,20 @@ def relations_markdown(runs: list[tuple[str, dict]]) -> str:
 
 # -- predictions ---------------------------------------------------------------------------
 def tag_colors(labels) -> dict[str, str]:
-    """Entity type -> colour, stable for a label set (B-PER and I-PER share PER's colour)."""
-    kinds = sorted({label.split("-", 1)[-1] for label in labels if label and label != "O"})
-    return {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(kinds)}
+    """Entity type -> colour, stable for a label set (B-PER and I-PER share PER's colour); an SRL
+    predicate has its own (B-A0 and I-A0 share A0's, and AM-TMP is one type)."""
+    kinds = {label.split("-", 1)[-1] for label in labels if label and label != "O"}
+    colors = {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(sorted(kinds - {"V"}))}
+    return {**colors, S.PREDICATE: PREDICATE_COLOR} if "V" in kinds else colors
 
 
 def tag_values(row: dict) -> tuple[dict, dict]:
-    """A tagging display row -> (predicted, gold) values for gr.HighlightedText."""
+    """A tagging display row -> (predicted, gold) values for gr.HighlightedText. An SRL row shows its
+    argument spans and the given predicate, marked as such, in both."""
+    if "predicate_span" in row:
+        predicate = [{"entity": S.PREDICATE, **row["predicate_span"]}]
+        return ({"text": row["text"], "entities": row["arguments"] + predicate},
+                {"text": row["text"], "entities": (row.get("gold_arguments") or []) + predicate})
     return ({"text": row["text"], "entities": row["entities"]},
             {"text": row["text"], "entities": row.get("gold_entities") or []})
 
@@ -157,7 +165,9 @@ def tag_table_html(row: dict, colors: dict[str, str]) -> str:
         color = colors.get(tag.split("-", 1)[-1], "transparent") if tag and tag != "O" else "transparent"
         return f'<td><span class="lab-tag" style="background:{color}">{html.escape(tag)}</span></td>'
     head = "".join(f"<th>{h}</th>" for h in S.TAG_TABLE_HEAD)
-    body = "".join(f'<tr class="{"lab-wrong" if i in errors else ""}"><td>{html.escape(token)}'
+    predicate = row.get("predicate")
+    body = "".join(f'<tr class="{"lab-wrong" if i in errors else ""}"><td>'
+                   f'{f"<b>{html.escape(token)}</b> ({S.PREDICATE})" if i == predicate else html.escape(token)}'
                    f'{" ✗" if i in errors else ""}</td>{cell(g)}{cell(p)}</tr>'
                    for i, (token, g, p) in enumerate(zip(row["tokens"], gold, row["predicted"])))
     return f'<table class="lab-tags"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -200,6 +210,8 @@ def pick_examples(predictions: list[dict], only_errors: bool) -> list[tuple[str,
         if only_errors and correct is not False:
             continue
         text = row.get("question") or row.get("text") or ""
+        if row.get("predicate") is not None:  # SRL: one sentence per predicate, so name it first
+            text = f"[{row['tokens'][row['predicate']]}] {text}"
         choices.append(example_choice(i, text, correct))
     return choices
 

@@ -130,6 +130,7 @@ GOLD = "gold"
 CONFUSION = "Confusion matrix (rows: gold, columns: predicted)"
 EXAMPLE_COLUMNS = ["#", "text", "gold", "predicted", "prob.", "ok"]
 TAG_TABLE_HEAD = ("token", "gold", "predicted")
+PREDICATE = "predicate"
 PASSAGE = "Passage: predicted answer and gold answer"
 QA_DETAIL = "**Question:** {question}  \n**Predicted:** {predicted} (score {score})  \n**Gold:** {gold}  \n{verdict}"
 QA_COLUMNS = ["#", "question", "predicted", "score", "gold", "ok"]
@@ -137,7 +138,8 @@ NO_ANSWER = "(no answer)"
 RIGHT, WRONG = "✓ correct", "✗ wrong"
 TRY_IT = "Try the trained model"
 TRY_TEXT = "Your input"
-TRY_SECOND = {"classes": "Second sentence", "spans": "Question", "facts": "Relation"}  # by the family's view
+TRY_SECOND = {"classes": "Second sentence", "spans": "Question", "facts": "Relation",
+              "tags": "Predicate (SRL: the verb, or its position in the sentence)"}  # by the family's view
 TRY_TEXT_LABEL = {"classes": "Text", "tags": "Sentence", "spans": "Passage", "generations": "Input", "facts": "Subject"}
 TRY_BUTTON = {"generations": "Generate", "facts": "Fill the object"}  # by the family's view; else PREDICT
 GENERATED = "Generated (greedy, streamed as it is decoded)"

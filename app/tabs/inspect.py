@@ -102,7 +102,8 @@ def load_run(run_id: str | None, only_errors: bool = False, owner: str | None = 
         out["error"] = error_box(S.NO_PREDICTIONS)
         return out
     view = out["view"] = view_of(row.get("family"))
-    out["second"] = view == "spans" or any(p.get("text_b") for p in predictions)  # a question or a sentence pair
+    # a question, a sentence pair or an SRL predicate
+    out["second"] = view == "spans" or any(p.get("text_b") or p.get("predicate") is not None for p in predictions)
     wrong = sum(1 for p in predictions if is_correct(p) is False)
     out["summary"] = S.SUMMARY.format(task=task_label(row.get("task")), backbone=row.get("backbone"),
                                       method=row.get("method"), metric=row.get("metric_name") or "metric",
@@ -212,7 +213,7 @@ def predict(run_id: str | None, text: str, second: str = "", owner: str | None =
     elif view == "facts":  # the top objects the model fills in, with their probabilities
         out["label"] = dict(result["top"])
     elif view == "tags":
-        out["highlight"] = {"text": result["text"], "entities": result["entities"]}
+        out["highlight"] = tag_values(result)[0]
     elif view == "spans":
         out["highlight"] = qa_segments(result)
         out["answer"] = S.ANSWER.format(answer=result["predicted"] or S.NO_ANSWER, score=number(result["score"]))
