@@ -39,7 +39,7 @@ def test_predicate_is_highlighted_apart_from_the_arguments(srl_run):
 def test_a_typed_sentence_takes_its_predicate_in_the_second_box(srl_run):
     out = inspect.predict(srl_run.id, "The chef cooked dinner for the guests", "cooked")
     assert out["error"] == "" and any(e["entity"] == S.PREDICATE for e in out["highlight"]["entities"])
-    assert "'baked' is not a word of the sentence" in inspect.predict(srl_run.id, "The chef cooked dinner",
+    assert "baked&#x27; is not a word of the sentence" in inspect.predict(srl_run.id, "The chef cooked dinner",
                                                                        "baked")["error"]
 
 
