@@ -56,5 +56,5 @@ def template_bars(results: list[dict], chance: float | None = None) -> go.Figure
         figure.add_vline(x=chance, line_dash="dot", line_color="#888", annotation_text="chance",
                           annotation_position="top")  # above the plot area, clear of the bars
     figure.update_layout(**{**LAYOUT, "height": 120 + 36 * max(len(results), 1)}, xaxis_range=[0, 1],
-                         xaxis_title="dev accuracy", yaxis_autorange="reversed")
+                         xaxis_title=S.TEMPLATES_AXIS, yaxis_autorange="reversed")
     return figure

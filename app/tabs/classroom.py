@@ -268,7 +268,8 @@ def build() -> dict[str, gr.components.Component]:
     def on_task(task):
         relations = relations_of(task)
         relation = relations[0] if relations else None
-        return (*first_of(task, relation), [], None, [], None, None, None,
+        pick, template, words = first_of(task, relation)
+        return (pick, template, gr.update(value=words, visible=not relations), [], None, [], None, None, None,
                 gr.update(choices=relations, value=relation, visible=bool(relations)))
 
     def on_relation(task, relation):

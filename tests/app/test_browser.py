@@ -159,3 +159,42 @@ def test_generation_run_decoding_settings_generations_table_and_streamed_input(g
     page.get_by_role("tab", name="Train").click()
     pick(page, "train-preset", "sentiment")
     page.locator("#train-decoding").wait_for(state="hidden", timeout=30_000)
+
+
+# a tiny probing run on the facts preset: P-tuning's per-relation prompts for four steps
+PROBING_FORM = {"preset": "facts", "backbone": "tiny-decoder", "method": "p-tuning", "max_steps": 4, "eval_every": 2,
+                "max_train_examples": 32, "max_eval_examples": 40, "prompt_length": 4, "lr": 0.01, "batch_size": 8}
+
+
+@pytest.fixture
+def probing_page(tmp_path):
+    yield from lab_page(tmp_path, PROBING_FORM)
+
+
+def test_probing_run_relations_facts_typed_fact_and_classroom_relation(probing_page):
+    page = probing_page
+    page.get_by_text("Trainable parameters").wait_for(timeout=30_000)
+    assert "--task facts" in page.locator(".cm-content").first.inner_text()
+    page.locator("#train-button").click()
+    page.locator("#runs-status", has_text="finished").wait_for(timeout=120_000)
+
+    # Inspect: the relations table (template, P@1, facts scored and dropped) and each fact's top objects
+    page.get_by_role("button", name="Inspect this run").click()
+    page.locator("#inspect-summary", has_text="dev facts scored").wait_for(timeout=30_000)
+    page.locator("#inspect-relations").get_by_text("capital", exact=True).first.wait_for(timeout=30_000)
+    page.locator("#inspect-text textarea").fill("France")
+    second = page.get_by_label("Relation")
+    second.fill("capital")
+    page.get_by_role("button", name="Fill the object").click()
+    page.locator(".output-class, [data-testid=label-output-value]").first.wait_for(timeout=60_000)
+    shot(page, "probing-inspect-tiny")
+
+    # Classroom: a relation's templates, side by side
+    page.get_by_role("tab", name="Classroom").click()
+    pick(page, "classroom-task", "facts")
+    page.locator("#classroom-relation").wait_for(timeout=30_000)
+    pick(page, "classroom-backbone", "tiny-decoder")
+    page.locator("#classroom-score").click()
+    page.locator("#classroom-plot .js-plotly-plot").wait_for(timeout=120_000)
+    assert page.locator("#classroom-plot .bars .point").count() >= 4  # capital's four templates and P-tuning's bar
+    shot(page, "probing-classroom-tiny")
