@@ -1,7 +1,6 @@
 """core/tasks/srl.py and core/data/conll05.py: the predicate as a second segment (appended on encoders,
 first on decoders), labels on the sentence only, the verb never truncated, argument F1 without V,
 display rows, typed input, JSON lines and CoNLL-2005 readers with line-precise errors, and learning."""
-import json
 
 import numpy as np
 import pytest
@@ -201,7 +200,8 @@ def test_jsonl_with_verb_index_is_srl_and_aliases_are_read(tmp_path):
     ({"tokens": ["a", "b", "c"], "verb_index": 0, "tags": ["O", "B-V", "O"]},
      r"^t.jsonl line 2, token 1: 'verb_index' 0 points to 'a', tagged O, but the V tag is on 'b' \(position 1\)"),
     ({"tokens": ["a", "b"], "verb_index": 0, "tags": ["B-V", "B-V"]}, r"^t.jsonl line 2: the tags mark 2 V spans"),
-    ({"tokens": ["a", "b"], "verb": "c", "tags": ["O", "B-V"]}, r"^t.jsonl line 2: 'verb' 'c' is not one of the tokens"),
+    ({"tokens": ["a", "b"], "verb": "c", "tags": ["O", "B-V"]},
+     r"^t.jsonl line 2: 'verb' 'c' is not one of the tokens"),
     ({"tokens": ["a", "b"], "verb_index": 1, "tags": ["O", "V"]}, r"^t.jsonl line 2, token 2: tag 'V' is not IOB2"),
 ])
 def test_jsonl_errors_name_the_line(tmp_path, row, message):

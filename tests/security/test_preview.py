@@ -20,7 +20,8 @@ from core.model import count_parameters
 from core.preview import PREVIEW_ROWS, preview
 from core.setup import setup
 
-TASKS = {"classification": ["sentiment", "nli"], "tagging": ["ner"], "qa": ["qa"], "generation": ["table-to-text"]}
+TASKS = {"classification": ["sentiment", "nli"], "tagging": ["ner"], "srl": ["srl"], "qa": ["qa"],
+         "generation": ["table-to-text"], "probing": ["facts"]}
 BACKBONES = ["tiny-encoder", "tiny-decoder", "tiny-seq2seq"]
 VARIANTS = {"prompt-tuning": [{"prompt_init": "vocab"}, {"prompt_init": "text", "init_text": "a film review"}],
             "p-tuning": [{"prompt_encoder": "lstm"}, {"prompt_encoder": "mlp"}],

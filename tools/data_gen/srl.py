@@ -1,6 +1,6 @@
 """Semantic role labelling sentences in PropBank style, one example per predicate (the srl family).
 
-Each sentence is built from verb frames (tools/data_gen/srl_lexicon.py: 62 verbs with their A0, A1
+Each sentence is built from verb frames (tools/data_gen/srl_lexicon.py: 60 verbs with their A0, A1
 and A2 classes) in one of several shapes: active "A0 V A1", A2 recipients with their preposition
 ("gave a book to the boy") or without ("gave the boy a book"), passives ("The soup was eaten by
 the children": A1 first, A0 with its "by"), the causative alternation ("The window broke": A1 as

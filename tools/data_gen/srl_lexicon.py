@@ -62,7 +62,8 @@ ADJECTIVES = {
 }
 FIXED_DET = {"GROUP", "SUBJECT", "PLACE", "PRIZE", "MONEY"}  # "the council", "music": no "a"/"some"
 BARE = {"SUBJECT"}  # taught music
-MASS = set("soup bread cheese fish rice salad stew truth rent ice snow butter chocolate wood toast paper".split())  # no "a"
+# mass nouns: never "a"
+MASS = set("soup bread cheese fish rice salad stew truth rent ice snow butter chocolate wood toast paper".split())
 SINGULAR_DET = "the the the a my our her his their this that".split()
 PLURAL_DET = "the the some two three these their our".split()
 
