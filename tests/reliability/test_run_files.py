@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import core.train
+from core.data import list_presets
 from core.runs import NoSuchRun, RunStore
 from reltools import ROOT, finished_run, folder_bytes, index_rows, stray_entries, tiny_config
 
@@ -17,8 +18,7 @@ BASE = ["--task", "sentiment", "--backbone", "tiny-encoder", "--max-steps", "1",
 @pytest.mark.parametrize("args,message", [
     (["--lr", "-1"], "lr must be positive (a number above 0), got -1.0"),
     (["--prompt-length", "0"], "prompt_length must be a whole number from 1 to 512, got 0"),
-    (["--task", "no-such-task"], "unknown task 'no-such-task': not a preset (ner, nli, qa-v2, qa, sentiment, summarization, "
-                                 "table-to-text), "
+    (["--task", "no-such-task"], f"unknown task 'no-such-task': not a preset ({', '.join(list_presets())}), "
                                  "not an existing file or folder, and not a hub dataset id"),
     (["--method", "manual-prompt", "--task", "ner"], "manual-prompt does not fit a tagging task"),
     (["--method", "magic"], "unknown method 'magic'; choose one of: fine-tuning, manual-prompt"),

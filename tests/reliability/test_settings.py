@@ -11,6 +11,7 @@ from core.config import (MAX_STEPS_VARIABLE, ConfigError, RunConfig, check_for_b
                          resolve)
 from core.data import list_presets, load_task
 from core.methods import METHODS
+from core.tasks import FAMILIES
 
 WHOLE = "a whole number, at least 1"
 LR = "lr must be positive (a number above 0), got"
@@ -70,7 +71,7 @@ BAD = [
     ("init_text: 42", "init_text must be text, got 42"),
     ("ptuning_template: 7", "ptuning_template must be text with {prompt} slots (unset: the preset's), got 7"),
     ("precision: fp8", "precision must be one of ('auto', 'fp32', 'bf16', 'fp16'), got 'fp8'"),
-    ("family: images", "family must be one of tagging, qa, generation, classification, got 'images'"),
+    ("family: images", f"family must be one of {', '.join(FAMILIES)}, got 'images'"),
     ("out: ''", "out must be the name of a folder for run folders, got ''"),
     ("out: 3", "out must be the name of a folder for run folders, got 3"),
     ("template: -1", f"{TEMPLATE} -1"),

@@ -99,7 +99,7 @@ def test_run_ids_that_are_paths_are_refused_on_every_endpoint(space, finished_ru
         assert rows_of(client.predict(bad, "bleu-desc", api_name="/inspect_sort")) == [], bad
         error, *_ = client.predict(bad, "some text", "", api_name="/predict")
         assert "lab-error" in error and "server secret" not in error
-        table, _, note, _ = client.predict([bad], api_name="/compare")
+        table, _, note, _, _ = client.predict([bad], api_name="/compare")
         assert rows_of(table) == [], (bad, table)
         if bad:
             assert "not a run id" in note or "no run" in note, (bad, note)
@@ -259,7 +259,7 @@ def test_a_rejected_upload_leaves_nothing_and_a_deleted_runs_upload_goes(space, 
 def test_classroom_scoring_refuses_a_typed_backbone(space):
     lab, url, _ = space
     client = visitor(url)
-    message, *_ = client.predict("sentiment", "someone/huge-model-70b", 20, api_name="/score_templates")
+    message, *_ = client.predict("sentiment", "someone/huge-model-70b", 20, None, api_name="/score_templates")
     assert "not one of this lab's offered backbones" in message.replace("&#x27;", "'")
 
 
