@@ -130,3 +130,16 @@ def wait_for(predicate, timeout: float = 60, every: float = 0.25, what: str = "c
             return value
         time.sleep(every)
     raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+def trained_run(lab, **config):
+    """A run trained in this process into the lab's runs folder, as a worker leaves it (the recorder a
+    worker writes through), for views that need real predictions."""
+    from core.api import RunConfig
+    from core.runs import RunRecorder
+    from core.train import train
+
+    run = lab.store.create(RunConfig(out=str(lab.root), **config))
+    train(RunConfig.from_yaml(run.path / "config.yaml"), RunRecorder(run), show_progress=False)
+    assert run.status()["status"] == "finished"
+    return run

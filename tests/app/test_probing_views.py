@@ -8,18 +8,14 @@ import pytest
 from app import strings as S
 from app.tabs import classroom, compare, inspect, train
 from core.api import RunConfig
-from core.runs import RunRecorder
-from core.train import train as train_run
+from labtools import trained_run
 
 
 @pytest.fixture
 def probing_run(lab):
     """A P-tuning run on the facts preset, trained for two steps by a real worker's recorder."""
-    run = lab.store.create(RunConfig(task="facts", backbone="tiny-decoder", method="p-tuning", max_steps=2,
-                                     batch_size=4, max_train_examples=8, max_eval_examples=12, out=str(lab.root)))
-    train_run(RunConfig.from_yaml(run.path / "config.yaml"), RunRecorder(run), show_progress=False)
-    assert run.status()["status"] == "finished"
-    return run
+    return trained_run(lab, task="facts", backbone="tiny-decoder", method="p-tuning", max_steps=2, batch_size=4,
+                       max_train_examples=8, max_eval_examples=12)
 
 
 def test_inspect_shows_relations_and_the_top_objects_of_each_fact(probing_run):

@@ -8,18 +8,13 @@ import pytest
 from app import strings as S
 from app.render import tag_colors, tag_values
 from app.tabs import inspect
-from core.api import RunConfig
-from core.runs import RunRecorder
-from core.train import train as train_run
+from labtools import trained_run
 
 
 @pytest.fixture
 def srl_run(lab):
-    run = lab.store.create(RunConfig(task="srl", backbone="tiny-encoder", method="p-tuning-v2", max_steps=2,
-                                     batch_size=4, max_train_examples=8, max_eval_examples=6, out=str(lab.root)))
-    train_run(RunConfig.from_yaml(run.path / "config.yaml"), RunRecorder(run), show_progress=False)
-    assert run.status()["status"] == "finished"
-    return run
+    return trained_run(lab, task="srl", backbone="tiny-encoder", method="p-tuning-v2", max_steps=2, batch_size=4,
+                       max_train_examples=8, max_eval_examples=6)
 
 
 def test_predicate_is_highlighted_apart_from_the_arguments(srl_run):
