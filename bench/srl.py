@@ -1,7 +1,8 @@
 """Semantic role labelling as P-tuning v2 runs it: every tagging method on the srl preset, one table.
 
-    nice python bench/srl.py                       # minilm-l6, each method's preset epochs (CPU: ~20 min on 2 cores)
+    OMP_NUM_THREADS=1 nice python bench/srl.py    # minilm-l6, each method's preset epochs: 20 min on 2 shared cores
     python bench/srl.py --backbone smollm2-135m --epochs 3
+    (one thread a run: torch's two threads on two cores that other work shares ran steps 3-10x slower)
     python bench/srl.py --methods p-tuning-v2 fine-tuning --max-steps 100 --json srl.json
 
 Each run takes its method's defaults from presets/tasks/srl.yaml (lr, epochs, prompt length) unless
