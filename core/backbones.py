@@ -100,9 +100,16 @@ class Backbone:
         return sum(p.numel() for p in self.model.parameters())
 
     @property
+    def cache_argument(self) -> str | None:
+        """The keyword the body takes its key/value cache by: `cache` from transformers 5.24 on,
+        `past_key_values` before; None for models without one (DeBERTa, ALBERT)."""
+        parameters = inspect.signature(self.body.forward).parameters
+        return next((name for name in ("cache", "past_key_values") if name in parameters), None)
+
+    @property
     def supports_deep_prompts(self) -> bool:
-        """Deep prompts are injected as past key/values; some models (DeBERTa, ALBERT) have none."""
-        return "past_key_values" in inspect.signature(self.body.forward).parameters
+        """Deep prompts are injected as the key/value cache, which some models do not take."""
+        return self.cache_argument is not None
 
     def describe(self) -> dict:
         return {"name": self.name, "kind": self.kind, "parameters": self.num_parameters,

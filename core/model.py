@@ -34,6 +34,7 @@ class PromptModel(nn.Module):
         self.head, self.input_prompt, self.token_prompt, self.deep_prompt = head, input_prompt, token_prompt, deep_prompt
         self.cloze = cloze
         self._body_args = set(inspect.signature(backbone.body.forward).parameters)
+        self._cache_argument = backbone.cache_argument  # the keyword deep prefixes go in by
         self.pad_token_id, self.eos_token_id = backbone.tokenizer.pad_token_id, backbone.tokenizer.eos_token_id
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -53,7 +54,7 @@ class PromptModel(nn.Module):
             self.deep_prompt.attach()  # prepended inside every attention module
         elif self.deep_prompt is not None:
             batch_size, length = input_ids.shape
-            extra["past_key_values"] = self.deep_prompt(batch_size)
+            extra[self._cache_argument] = self.deep_prompt(batch_size)
             prefix_mask = torch.ones(batch_size, self.deep_prompt.length, dtype=mask.dtype, device=mask.device)
             mask = torch.cat([prefix_mask, mask], dim=1)  # the mask covers prefix + sequence
             # explicit positions: without them every position shifts by the prefix length
@@ -103,7 +104,7 @@ class PromptModel(nn.Module):
         positions = (mask.cumsum(dim=-1) - 1).clamp(min=0)
         mask = torch.cat([mask.new_ones(batch, self.deep_prompt.length), mask], dim=1)
         out = self.backbone.generate(input_ids=input_ids, attention_mask=mask, position_ids=positions,
-                                     past_key_values=self.deep_prompt(batch * num_beams), **options)
+                                     **{self._cache_argument: self.deep_prompt(batch * num_beams)}, **options)
         return out[:, input_ids.shape[1]:]
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:

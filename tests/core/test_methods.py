@@ -193,6 +193,17 @@ def test_deep_prompts_refuse_models_without_past_key_values(monkeypatch):
         build_model(RunConfig(task="t", backbone="tiny-encoder", method="p-tuning-v2"), backbone, task)
 
 
+def test_the_cache_keyword_follows_the_installed_transformers(monkeypatch):
+    """transformers 5.24 renamed the body's `past_key_values` to `cache`: deep prompts go in by either."""
+    backbone = load_backbone("tiny-encoder")
+    for forward, expected in [(lambda self, inputs_embeds=None, cache=None: None, "cache"),
+                              (lambda self, inputs_embeds=None, past_key_values=None: None, "past_key_values"),
+                              (lambda self, inputs_embeds=None: None, None)]:
+        monkeypatch.setattr(type(backbone.body), "forward", forward)
+        assert backbone.cache_argument == expected
+        assert backbone.supports_deep_prompts is (expected is not None)
+
+
 @pytest.mark.parametrize("backbone_name", BACKBONES)
 def test_masked_out_prefix_leaves_the_backbone_output_unchanged(backbone_name):
     """Checks the injection itself: cache layout, extended mask and unshifted positions."""
@@ -205,11 +216,11 @@ def test_masked_out_prefix_leaves_the_backbone_output_unchanged(backbone_name):
     with torch.no_grad():
         plain = backbone.body(inputs_embeds=embeds, attention_mask=mask, position_ids=positions).last_hidden_state
         prefixed = backbone.body(
-            inputs_embeds=embeds, position_ids=positions, past_key_values=model.deep_prompt(mask.shape[0]),
+            inputs_embeds=embeds, position_ids=positions, **{backbone.cache_argument: model.deep_prompt(mask.shape[0])},
             attention_mask=torch.cat([torch.zeros(mask.shape[0], PROMPT, dtype=mask.dtype), mask], 1),
         ).last_hidden_state
         live = model.deep_prompt(mask.shape[0])
-        attended = backbone.body(inputs_embeds=embeds, position_ids=positions, past_key_values=live,
+        attended = backbone.body(inputs_embeds=embeds, position_ids=positions, **{backbone.cache_argument: live},
                                  attention_mask=torch.cat([torch.ones_like(mask[:, :PROMPT]), mask], 1)
                                  ).last_hidden_state
     real = mask.bool()
