@@ -13,7 +13,7 @@ from app import lab as lab_state
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, message_of
-from app.tabs import classroom, compare, inspect, runs, train
+from app.tabs import classroom, compare, inspect, runs, studies, train
 
 THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="slate")
 CSS = """
@@ -94,6 +94,8 @@ def build_demo() -> gr.Blocks:
                 c = compare.build()
             with gr.Tab(S.TAB_CLASSROOM, id="classroom"):
                 k = classroom.build()
+            with gr.Tab(S.TAB_STUDIES, id="studies") as studies_tab:
+                st = studies.build()
         new_run = gr.Textbox(visible=False)  # the id Train returns, for API clients
 
         t["button"].click(on_train, t["form"], [t["message"], r["selected"], tabs, new_run], api_name="train")
@@ -105,6 +107,8 @@ def build_demo() -> gr.Blocks:
         inspect_tab.select(i["refresh_choices"], i["run"], i["run"], concurrency_limit=None,
                            api_visibility="undocumented")
         compare_tab.select(c["refresh_choices"], None, c["runs"], concurrency_limit=None,
+                           api_visibility="undocumented")
+        studies_tab.select(st["refresh_choices"], st["picker"], st["picker"], concurrency_limit=None,
                            api_visibility="undocumented")
         c["baseline"].click(on_baseline, c["runs"], [c["message"], c["runs"]], api_name="baseline")
         k["train"].click(on_train_prompt, [k["task"], k["file"], k["backbone"], k["steps"], k["max_examples"], k["words"]],

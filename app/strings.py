@@ -6,6 +6,7 @@ INTRO = ("Run, watch and compare prompt-tuning experiments. Runs train in backgr
 
 # -- tabs -----------------------------------------------------------------------------------
 TAB_TRAIN, TAB_RUNS, TAB_INSPECT, TAB_COMPARE, TAB_CLASSROOM = "Train", "Runs", "Inspect", "Compare", "Classroom"
+TAB_STUDIES = "Studies"
 
 # -- train ----------------------------------------------------------------------------------
 SOURCE = "Task data"
@@ -218,3 +219,31 @@ NOT_CLASSIFICATION = ("'{task}' is a {family} task; the classroom needs a preset
                       "(a classification preset) or objects of facts (a probing preset).")
 NO_RELATION = "Pick a relation of the probing preset first."
 KIND_ZERO_SHOT, KIND_EDITED, KIND_PTUNING = "zero-shot", "edited, zero-shot", "continuous prompt"
+
+# -- studies ------------------------------------------------------------------------------------
+STUDIES_INTRO = ("A **study** is a group of runs planned together: a base configuration, a grid of values to sweep "
+                 "(prompt length, reparameterisation, depth, head, ...) and seeds. Pick one of the seed papers' "
+                 "ablations or edit its YAML, then start it: every point is queued as an ordinary run, and the "
+                 "ablation plot fills in as they finish. Studies survive restarts: *Resume* queues only the runs "
+                 "that did not finish.")
+STUDY_PRESET = "Study"
+STUDY_MODE = "Budget"
+STUDY_MODE_INFO = "quick: fits a CPU in minutes (fewer values, steps and examples); full: the papers' settings, for a GPU"
+STUDY_BUDGET = "Budget: {budgets}"
+STUDY_YAML = "Edit the study (YAML)"
+STUDY_YAML_LABEL = "base: the run settings; grid: values to sweep (every combination); seeds; modes: quick/full overrides"
+STUDY_START = "Start study"
+STUDY_PICK = "Your studies"
+STUDY_RESUME = "Resume"
+STUDY_PROMOTE = "Promote the best point to a run"
+STUDY_PLOT_LABEL = "Ablation: dev metric against the swept value (mean ± spread over seeds; the star is the best point)"
+STUDY_RUNS = "Runs of the study"
+STUDY_PLOT = "{name}: dev metric against {x}"
+NO_STUDY = "Start a study, or pick one of yours."
+STUDY_STARTED = "Study `{study}` started: {n} runs queued. They train one after another; watch them below or in Runs."
+STUDY_TOO_BIG = ("this study would queue {n} runs; the web lab takes at most {limit} at once: sweep fewer values or "
+                 "seeds, or run it with `python -m core.study`")
+STUDY_PROGRESS = "**{name}** (`{study}`, mode {mode}): {done} of {total} runs finished ({counts})"
+STUDY_BEST = "Best so far: {line}, {x} = {value}: **{mean:.1f}** ± {std:.1f} ({metric}, {n} seed(s))"
+STUDY_RESUMED = "Study `{study}`: {n} runs queued again (finished and running ones are kept)."
+STUDY_PROMOTED = "The best point is queued as run `{run}` (a plain run, outside the study)."

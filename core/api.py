@@ -22,10 +22,11 @@ from core.setup import resolved
 from core.methods import METHODS, MethodError, check_fits
 from core.runs import ACTIVE, STATUSES, NoSuchRun, Run, RunStore
 from core.seeds import over_seeds, parse_seeds, seed_groups
+from core.studies import NoSuchStudy, StudySpec, StudyStore
 from core.tasks import all_families
 from core.tasks.cloze import TemplateError
 
-USER_ERRORS = (ConfigError, DataError, MethodError, BackboneError, TemplateError)
+USER_ERRORS = (ConfigError, DataError, MethodError, BackboneError, TemplateError, NoSuchStudy)
 # what a fine-tuning baseline copies from the run it is compared with: same data, budget and inputs
 BASELINE_FIELDS = ("task", "family", "backbone", "max_train_examples", "max_eval_examples", "max_steps", "batch_size",
                    "max_length", "seed", "precision", "out")
@@ -152,7 +153,13 @@ def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[in
     return confusion([p["gold"] for p in predictions], [p["predicted"] for p in predictions], labels)
 
 
-__all__ = ["ACTIVE", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
+def study_presets() -> dict[str, str]:
+    """Shipped study presets: name -> their YAML text (what the web lab's editor starts from)."""
+    from core.studies import PRESETS
+    return {path.stem: path.read_text() for path in sorted(PRESETS.glob("*.yaml"))}
+
+
+__all__ = ["ACTIVE", "NoSuchStudy", "StudySpec", "StudyStore", "study_presets", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
            "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline", "over_seeds", "parse_label_words", "parse_seeds", "seed_groups",
            "predict_text", "preview", "resolve", "resolved", "score_templates", "stream_text", "task_family",
            "task_info"]

@@ -101,10 +101,10 @@ class JobManager:
         self._thread: threading.Thread | None = None
         self._lock_file = None
 
-    def submit(self, config: RunConfig, owner: str | None = None) -> str:
-        """Queue a run; its config.yaml is the resolved config (the only time it is written)."""
+    def submit(self, config: RunConfig, owner: str | None = None, study: str | None = None) -> str:
+        """Queue a run (of `study`, if given); its config.yaml is the resolved config (the only time it is written)."""
         from core.setup import resolved  # the model libraries load only where runs are queued
-        run = self.store.create(resolved(config), owner=owner)
+        run = self.store.create(resolved(config), owner=owner, study=study)
         if self.holds_scheduler_lock():  # a second app on this folder queues; the scheduler's owner starts it
             self.tick()
         return run.id

@@ -8,6 +8,7 @@ runs/<id>/
   predictions.json    dev predictions in display form
   trained.safetensors only the trained parameters (prompt, head, ...), never the frozen backbone
   .owner              who started the run (a hash of a browser's secret), on a shared lab
+  .study              the study the run belongs to, if any (core/studies.py)
   worker.log          the worker's output (never served)
 runs/index.sqlite     one row per run (mirrors the folders; rebuilt from them when missing, corrupt or behind)
 
@@ -36,7 +37,7 @@ COLUMNS = {"id": "TEXT PRIMARY KEY", "created": "REAL", "task": "TEXT", "backbon
            "status": "TEXT", "error": "TEXT", "trainable": "INTEGER", "total": "INTEGER", "share": "TEXT",
            "metric_name": "TEXT", "best_metric": "REAL", "wall_time": "REAL", "peak_memory_mb": "REAL",
            "step": "INTEGER", "total_steps": "INTEGER", "owner": "TEXT", "family": "TEXT",
-           "test_metric": "REAL", "last_metric": "REAL"}
+           "test_metric": "REAL", "last_metric": "REAL", "study": "TEXT"}
 FINAL_COLUMNS = ("trainable", "total", "share", "metric_name", "best_metric", "wall_time", "peak_memory_mb",
                  "test_metric", "last_metric")
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")  # what `create` makes: no dots, no slashes
@@ -105,8 +106,8 @@ class Run:
         _write_json(self.path / "final.json", final)
         self.store.update_index(self.id, **{k: final.get(k) for k in FINAL_COLUMNS})
 
-    def write_predictions(self, records: list[dict]) -> None:
-        _write_json(self.path / "predictions.json", records)
+    def write_predictions(self, records: list[dict], name: str = "predictions.json") -> None:
+        _write_json(self.path / name, records)
 
     # -- reading (the UI) ----------------------------------------------------------------
     def status(self) -> dict:
@@ -170,6 +171,12 @@ class Run:
         except (OSError, ValueError):
             return None
 
+    def study(self) -> str | None:
+        try:
+            return (self.path / ".study").read_text().strip() or None
+        except (OSError, ValueError):
+            return None
+
     def exported_files(self) -> list[Path]:
         """What a visitor may download: the config, trained parameters, predictions and metrics."""
         return [self.path / name for name in EXPORTED if (self.path / name).is_file()]
@@ -227,6 +234,10 @@ class RunRecorder(Recorder):
         from safetensors.torch import save_file  # only the worker and the CLI write weights
         if weights is not None:
             save_file(weights, str(self.run.weights))
+        if isinstance(predictions, dict):  # a multi-task run (core/multitask.py): each task's file, the first's as usual
+            for key, records in predictions.items():
+                self.run.write_predictions(records, f"predictions_{key}.json")
+            predictions = next(iter(predictions.values()), None)
         if predictions is not None:
             self.run.write_predictions(predictions)
         self.run.write_final(final)
@@ -331,7 +342,7 @@ class RunStore:
         row = {"id": run_id, "created": created, "task": config.get("task"), "backbone": config.get("backbone"),
                "method": config.get("method"), "family": family, "status": status.get("status"), "error": status.get("error"),
                "step": status.get("step"), "total_steps": status.get("total_steps"), "share": status.get("share"),
-               "owner": run.owner(), **{k: final.get(k) for k in FINAL_COLUMNS if final.get(k) is not None}}
+               "owner": run.owner(), "study": run.study(), **{k: final.get(k) for k in FINAL_COLUMNS if final.get(k) is not None}}
         if damage:
             row.update(status="failed", error=f"run folder damaged: {damage}")
         return {k: (v if isinstance(v, (int, float, str)) or v is None else str(v)) for k, v in row.items()
@@ -363,7 +374,8 @@ class RunStore:
                     tuple(row[k] for k in names))
 
     # -- runs ----------------------------------------------------------------------------------
-    def create(self, config, status: str = "queued", owner: str | None = None, **info) -> Run:
+    def create(self, config, status: str = "queued", owner: str | None = None, study: str | None = None,
+               **info) -> Run:
         """A new run folder holding the config and status (`queued` for the scheduler; the CLI records its
         own runs as `running`, so no scheduler ever claims them), indexed at once."""
         while True:  # a study creates many runs in one second: an id already taken is drawn again
@@ -377,11 +389,13 @@ class RunStore:
         (run.path / "config.yaml").write_text(config.to_yaml())
         if owner:
             (run.path / ".owner").write_text(owner)
+        if study:
+            (run.path / ".study").write_text(study)
         created = time.time()
         _write_json(run.path / "status.json", {"status": status, "created": created, "updated": created, **info})
         self._insert({"id": run_id, "created": created, "task": config.task, "backbone": config.backbone,
                       "method": config.method, "family": config.family or _preset_family(config.to_dict()),
-                      "status": status, "owner": owner})
+                      "status": status, "owner": owner, "study": study})
         return run
 
     def row(self, run_id) -> dict:

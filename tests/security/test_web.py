@@ -105,6 +105,9 @@ def test_run_ids_that_are_paths_are_refused_on_every_endpoint(space, finished_ru
             assert "not a run id" in note or "no run" in note, (bad, note)
         message, _ = client.predict([bad], api_name="/baseline")
         assert "lab-error" in message
+        for endpoint in ("/resume_study", "/promote_study"):  # study ids are names too
+            message = client.predict(bad, api_name=endpoint)
+            assert "lab-error" in message and ("not a study id" in message or "no study" in message), (endpoint, bad)
     assert outside.is_dir() and (outside / "secret.txt").read_text() == "server secret"
     assert (lab.root / "sneaky").is_symlink() and (lab.root / "20250101-000000-p-tuning-v2-ffff").is_dir()
     assert lab.store.list() == index_before
