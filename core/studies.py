@@ -6,6 +6,7 @@ A study is a base config plus a grid (every combination) and/or a list of varian
     base: {task: sentiment, backbone: minilm-l6, method: p-tuning-v2}
     grid: {prompt_length: [4, 8, 16, 32, 64], lr: [5e-3, 1e-2]}
     variants: [{method: p-tuning-v2}, {method: prefix-tuning}]   # optional, crossed with the grid
+                              # (a variant's `label` names it on the plot; it is not a config field)
     seeds: [1, 2, 3]
     x: prompt_length          # the ablation plot's x axis (default: the first grid field)
     modes: {quick: {max_steps: 60, max_train_examples: 200}, full: {}}   # overrides per mode
@@ -44,6 +45,7 @@ STUDY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 MODES = ("quick", "full")
 MAX_POINTS = 500  # a typo such as a 100-value grid crossed with another is refused, not queued
 FIELDS = {f.name for f in dataclasses.fields(RunConfig)}
+LABEL = "label"  # a variant's name on the plot and in the table, e.g. "from nli's prompt"
 PRESETS = Path(__file__).resolve().parent.parent / "presets" / "studies"
 
 
@@ -80,7 +82,7 @@ class StudySpec:
                                                                        enumerate(self.variants)],
                             *[(f"modes.{m}", {k: v for k, v in o.items() if k not in ("grid", "variants", "seeds")})
                               for m, o in self.modes.items()]]:
-            unknown = sorted(set(keys) - FIELDS)
+            unknown = sorted(set(keys) - FIELDS - ({LABEL} if where.startswith("variants") else set()))
             need(not unknown, f"{where} names unknown config fields {', '.join(map(str, unknown))} "
                               f"(known: {', '.join(sorted(FIELDS))})")
         for key, values in self.grid.items():
@@ -145,6 +147,7 @@ class StudySpec:
 
     def config(self, changes: dict, seed: int, out: str) -> RunConfig:
         """One point's RunConfig: the base, then the point's changes (a mode is applied by `for_mode`)."""
+        changes = {k: v for k, v in changes.items() if k != LABEL}
         return RunConfig.from_dict({**self.base, **changes, "seed": seed, "out": out})
 
 
