@@ -6,7 +6,7 @@ INTRO = ("Run, watch and compare prompt-tuning experiments. Runs train in backgr
 
 # -- tabs -----------------------------------------------------------------------------------
 TAB_TRAIN, TAB_RUNS, TAB_INSPECT, TAB_COMPARE, TAB_CLASSROOM = "Train", "Runs", "Inspect", "Compare", "Classroom"
-TAB_STUDIES = "Studies"
+TAB_STUDIES, TAB_PAPERS = "Studies", "Papers"
 
 # -- train ----------------------------------------------------------------------------------
 SOURCE = "Task data"
@@ -247,3 +247,20 @@ STUDY_PROGRESS = "**{name}** (`{study}`, mode {mode}): {done} of {total} runs fi
 STUDY_BEST = "Best so far: {line}, {x} = {value}: **{mean:.1f}** ± {std:.1f} ({metric}, {n} seed(s))"
 STUDY_RESUMED = "Study `{study}`: {n} runs queued again (finished and running ones are kept)."
 STUDY_PROMOTED = "The best point is queued as run `{run}` (a plain run, outside the study)."
+
+# -- papers ------------------------------------------------------------------------------------
+PAPERS_INTRO = ("The seed papers' claims, checked on this lab's backbones. Each claim is a set of studies; the lab "
+                "judges it from their finished runs by the stated rule, and says so when it disagrees. The quick "
+                "mode fits about an hour on a 2-core CPU (one seed, small budgets); the full mode uses the presets' "
+                "epochs and three seeds (a GPU). From the command line: `python -m core.reproduce --quick`.")
+PAPERS_CLAIMS = "The claims"
+PAPERS_QUICK = "Quick mode (about an hour on a CPU)"
+PAPERS_START = "Run the claims"
+PAPERS_TABLE = "The newest report: the paper's figure beside the lab's"
+PAPERS_NO_REPORT = "No claims report in this lab yet: run one here or with `python -m core.reproduce --quick`."
+PAPERS_REPORT = "Report `{name}` ({mode} mode): {done} of {total} runs finished. {state}"
+PAPERS_RUNNING = "Still running; verdicts fill in as runs finish."
+PAPERS_STARTED = "The claims report ({mode} mode) started; its runs appear in Runs and Studies as they queue."
+PAPERS_BUSY = "A claims report is already running in this lab; its table below fills in as its runs finish."
+PAPERS_OFF = ("On this shared lab the operator has not enabled claims reports from the web (they queue dozens of "
+              "runs); the newest report is shown below")

@@ -1,0 +1,119 @@
+"""Papers tab: the seed papers' claims, each with the paper's figure and the rule the lab judges it by, and the
+lab's own figures from the newest claims report, judged live as its runs finish.
+
+*Run the claims* starts `python -m core.reproduce` on this lab's runs folder in its own process (its runs
+queue like any other; the app's scheduler trains them), one report at a time for the whole lab. On a shared
+lab (a public Space) only an operator who sets PROMPT_LAB_CLAIMS_REPORT=1 lets visitors start one: it
+queues dozens of runs. The
+report's folder is inside the runs folder (reports/<date>-<mode>) and is never served; its table is shown.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from app import lab as lab_state
+from app import strings as S
+from app.errors import INPUT_ERRORS, error_box, info_box, message_of
+
+TICK_SECONDS = 5.0
+ROOT = Path(__file__).resolve().parent.parent.parent
+VERDICT = {True: "✅ agrees", False: "❌ disagrees", None: "… no verdict yet"}
+
+
+def reports_folder() -> Path:
+    return lab_state.current().root / "reports"
+
+
+def newest_report() -> Path | None:
+    folder = reports_folder()
+    found = sorted((p for p in folder.iterdir() if (p / "reproduce.json").is_file() and not p.is_symlink()),
+                   reverse=True) if folder.is_dir() else []
+    return found[0] if found else None
+
+
+def running() -> bool:
+    """A report process of this lab is alive (its pid file names a live process started for it)."""
+    from core.worker import process_start
+    try:
+        pid, start = (reports_folder() / "running.pid").read_text().split()
+        return process_start(int(pid)) == start
+    except (OSError, ValueError):
+        return False
+
+
+def claims_rows() -> list[list[str]]:
+    """Every claim with the paper's figure and the lab's rule (no runs needed)."""
+    from core.reproduce import claims
+    return [[c.text, c.paper, c.rule] for c in claims()]
+
+
+def report_view() -> tuple[str, list[list[str]] | None]:
+    """-> (a line on the newest report and its progress, its table: claim, the paper, the lab, verdict)."""
+    from core.reproduce import claims, judge_all, report_studies
+    from core.studies import progress
+    folder = newest_report()
+    if folder is None:
+        return S.PAPERS_NO_REPORT, None
+    lab = lab_state.current()
+    mode, studies = report_studies(lab.store, folder)
+    done = sum(progress(lab.store, s)["finished"] for s in studies.values())
+    total = sum(progress(lab.store, s)["total"] for s in studies.values())
+    rows = judge_all(lab.store, claims(), studies)
+    line = S.PAPERS_REPORT.format(name=folder.name, mode=mode, done=done, total=total,
+                                  state=S.PAPERS_RUNNING if running() else "")
+    return line, [[r["claim"], r["paper"], r["lab"], VERDICT[r["agrees"]]] for r in rows]
+
+
+def start(quick: bool) -> str:
+    """Start the claims report in its own process, unless one is running. -> a message."""
+    from core.worker import process_start
+    lab = lab_state.current()
+    if lab.shared and os.environ.get("PROMPT_LAB_CLAIMS_REPORT", "").strip() not in ("1", "true", "yes", "on"):
+        raise ValueError(S.PAPERS_OFF)
+    if running():
+        raise ValueError(S.PAPERS_BUSY)
+    folder = reports_folder()
+    folder.mkdir(exist_ok=True)
+    mode = "quick" if quick else "full"
+    out = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
+    command = [sys.executable, "-m", "core.reproduce", "--runs", str(lab.root), "--out", str(out)]
+    with open(folder / "reproduce.log", "ab") as log:
+        child = subprocess.Popen(command + (["--quick"] if quick else []), cwd=ROOT, stdout=log,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    (folder / "running.pid").write_text(f"{child.pid} {process_start(child.pid)}")
+    return info_box(S.PAPERS_STARTED.format(mode=mode))
+
+
+def build() -> dict:
+    gr.Markdown(S.PAPERS_INTRO)
+    gr.Dataframe(claims_rows(), headers=["claim", "the paper", "how the lab judges it"], wrap=True,
+                 interactive=False, label=S.PAPERS_CLAIMS)
+    with gr.Row():
+        quick = gr.Checkbox(True, label=S.PAPERS_QUICK)
+        start_button = gr.Button(S.PAPERS_START, variant="primary")
+    message = gr.HTML()
+    status = gr.Markdown()
+    table = gr.Dataframe(headers=["claim", "the paper", "the lab", "verdict"], wrap=True, interactive=False,
+                         label=S.PAPERS_TABLE)
+    timer = gr.Timer(TICK_SECONDS)
+
+    def on_start(is_quick):
+        try:
+            return start(bool(is_quick))
+        except INPUT_ERRORS as error:
+            return error_box(message_of(error))
+
+    def on_tick():
+        line, rows = report_view()
+        return line, rows
+
+    start_button.click(on_start, quick, message, api_name="start_claims")
+    timer.tick(on_tick, None, [status, table], show_progress="hidden", api_visibility="undocumented")
+    return {"refresh": on_tick, "outputs": [status, table]}
