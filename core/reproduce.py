@@ -205,7 +205,8 @@ def judge_transfer(r: Results) -> tuple[str, bool | None]:
         scratch = r.rows("transfer-targets", task=target, label="scratch")
         warm = r.rows("transfer-targets", task=target, label=source)
         if scratch and warm:
-            speedup = convergence_speedup(scratch[0], warm[0])
+            metric = r.points("transfer-targets", task=target, label="scratch")[0]["metric_name"]
+            speedup = convergence_speedup(scratch[0], warm[0], metric)
             speedups.append(speedup)
             parts.append(f"{source} → {target}: speed-up {speedup if speedup is None else f'{speedup:.2f}'}x, "
                          f"best {pct(r.mean('transfer-targets', task=target, label=source))} vs scratch "

@@ -126,3 +126,17 @@ def test_a_report_runs_its_stages_in_order_writes_its_files_and_resumes(tmp_path
     assert len(store.list()) == runs_before
     with pytest.raises(Exception, match="holds a quick report"):
         run_report(jobs, out, "full", [claim], say=lambda *a, **k: None)
+
+
+def test_the_transfer_judge_reads_the_convergence_speedup():
+    r = fake({"transfer-targets": [({"task": "sentiment", "label": "scratch"}, 0.80),
+                                   ({"task": "sentiment", "label": "nli"}, 0.82)]})
+    for point in r._points["transfer-targets"]:
+        point["metric_name"] = "accuracy"
+    curves = {"scratch": [0.5, 0.6, 0.7, 0.8], "nli": [0.5, 0.75, 0.8, 0.82]}
+    r.rows = lambda study, task=None, label=None: ([[{"step": 10 * i, "dev_accuracy": v}
+                                                     for i, v in enumerate(curves[label])]] if task == "sentiment" else [])
+    text, agrees = reproduce.judge_transfer(r)
+    assert agrees is True and "nli → sentiment: speed-up 3.00x" in text  # 90% of 0.8: step 30 vs step 10
+    curves["nli"] = [0.5, 0.55, 0.6, 0.65]  # never reaches it: no speed-up can be stated
+    assert reproduce.judge_transfer(r)[1] is None
