@@ -120,6 +120,51 @@ def compare_table(index_rows: list[dict]) -> list[list]:
              f"{r['peak_memory_mb']:.0f} MB" if r.get("peak_memory_mb") else ""] for r in index_rows]
 
 
+MEAN_MAIN = "mean_main"  # a multi-task run's metric (core/multitask.py): the mean of its tasks' main metrics
+
+
+def task_curves(label: str, rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """A multi-task run's metrics rows as one series per task, each task's dev metrics under their plain
+    names (dev_ner/f1 -> dev_f1), so they overlay with single-task runs; the loss stays on the first.
+    Any other run: [(label, rows)]."""
+    if not any(f"dev_{MEAN_MAIN}" in row for row in rows):
+        return [(label, rows)]
+    tasks = sorted({k[4:].split("/", 1)[0] for r in rows for k in r if k.startswith("dev_") and "/" in k})
+    series = []
+    for i, task in enumerate(tasks):
+        prefix = f"dev_{task}/"
+        series.append((f"{label} · {task}", [{"step": r["step"], "loss": r.get("loss") if i == 0 else None,
+                                              **{"dev_" + k[len(prefix):]: v for k, v in r.items()
+                                                 if k.startswith(prefix)}} for r in rows]))
+    return series
+
+
+def task_rows(row: dict, final: dict) -> list[dict]:
+    """A finished multi-task run's index row followed by one row per task (its own best metric); any other
+    run: [row]."""
+    per_task = final.get("per_task") or {}
+    return [row] + [{**row, "id": f"{row['id']} · {key}", "task": info.get("task") or key,
+                     "metric_name": info.get("metric_name"), "best_metric": info.get("best_metric"),
+                     "test_metric": info.get("test_metric"), "last_metric": info.get("last_metric")}
+                    for key, info in per_task.items()]
+
+
+def multitask_markdown(pairs: list[tuple[str, dict, dict]]) -> str:
+    """Compare's "multi-task vs single-task" table: for each chosen multi-task run's task, its metric beside
+    the single-task run of the same task (pairs: (run id, final.json, {task key: single run row or None}))."""
+    if not pairs:
+        return ""
+    lines = [S.MULTITASK_COMPARED, "", "| task | multi-task run | its metric | single-task run | its metric |",
+             "|---|---|---|---|---|"]
+    for run_id, final, singles in pairs:
+        for key, info in (final.get("per_task") or {}).items():
+            single = singles.get(key)
+            lines.append(f"| {key} | {run_id} | {info.get('metric_name')} {number(info.get('best_metric'))} | "
+                         + (f"{single['id']} | {single.get('metric_name')} {number(single.get('best_metric'))} |"
+                            if single else f"{S.NO_SINGLE_TASK} | |"))
+    return "\n".join(lines)
+
+
 def relations_markdown(runs: list[tuple[str, dict]]) -> str:
     """Compare's per-relation table for probing runs: P@1 per relation (rows) and run (columns), then the
     macro average; "" when no chosen run has per-relation results."""

@@ -264,3 +264,8 @@ PAPERS_STARTED = "The claims report ({mode} mode) started; its runs appear in Ru
 PAPERS_BUSY = "A claims report is already running in this lab; its table below fills in as its runs finish."
 PAPERS_OFF = ("On this shared lab the operator has not enabled claims reports from the web (they queue dozens of "
               "runs); the newest report is shown below")
+
+# -- multi-task runs ----------------------------------------------------------------------------
+MULTITASK_COMPARED = ("**Multi-task vs single-task** (one shared prompt trained on several tasks, each task's own "
+                      "head; beside it the newest finished single-task run of that task, backbone and method)")
+NO_SINGLE_TASK = "none yet: train the task alone with the same method to compare"

@@ -3,6 +3,8 @@
     python -m core.train --task sentiment --backbone minilm-l6 --method p-tuning-v2 --prompt-length 16
     python -m core.train --config runs/<id>/config.yaml
     python -m core.train --list
+    python -m core.train --task ner --tasks ../shared/data/conll2003/train.txt --method p-tuning-v2   # multi-task
+    python -m core.train --continue-per-task runs/<id> --max-steps 200   # then each task alone (MPT-2)
 
 Settings, data and the method's fit are checked before the run folder exists, so a mistake
 prints `error: ...` (exit 2) and leaves nothing behind. Ctrl-C or SIGTERM ends the run as aborted
@@ -20,7 +22,7 @@ import threading
 import traceback
 
 from core.backbones import list_backbones
-from core.config import RunConfig
+from core.config import ConfigError, RunConfig
 from core.data import list_presets
 from core.setup import resolved
 from core.methods import METHODS
@@ -39,6 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
                         help="repeat the run once per seed and print the mean and spread of its metric")
+    parser.add_argument("--continue-per-task", metavar="RUN",
+                        help="MPT-2's second stage: train one run per task of this finished multi-task run, each "
+                             "starting from its shared prompt and its own head; flags override the run's settings")
     for f in dataclasses.fields(RunConfig):
         flag = "--" + f.name.replace("_", "-")
         kind = {"int": int, "float": float}.get(str(f.type).split(" ")[0].rstrip(","), str)
@@ -72,6 +77,15 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return RunConfig.from_dict({**base, **flags})
 
 
+def continuation_configs(args: argparse.Namespace) -> list[RunConfig]:
+    """--continue-per-task RUN: one resolved single-task config per task of RUN, with the flags given."""
+    from core.multitask import per_task_configs
+    if args.seeds or args.config:
+        raise ConfigError("--continue-per-task takes the run's own settings (and flags): not --seeds or --config")
+    flags = {f.name: getattr(args, f.name) for f in dataclasses.fields(RunConfig) if getattr(args, f.name) is not None}
+    return [resolved(config) for config in per_task_configs(args.continue_per_task, **flags)]
+
+
 def print_catalog() -> None:
     print("tasks (or a CSV/JSONL/CoNLL file, or a hub dataset id such as glue/sst2):")
     for name, text in list_presets().items():
@@ -98,8 +112,11 @@ def main(argv: list[str] | None = None) -> int:
         print_catalog()
         return 0
     try:  # settings and data are checked before a run folder exists: a mistake leaves nothing behind
-        config = resolved(config_from_args(args))
-        configs = over_seeds(config, parse_seeds(args.seeds)) if args.seeds else [config]
+        if args.continue_per_task:
+            configs = continuation_configs(args)
+        else:
+            config = resolved(config_from_args(args))
+            configs = over_seeds(config, parse_seeds(args.seeds)) if args.seeds else [config]
         prepared = prepare(configs[0])
     except (ValueError, KeyError) as error:  # our errors say what to change: no stack trace
         print(f"error: {error.args[0] if isinstance(error, KeyError) and error.args else error}", file=sys.stderr)
@@ -110,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         if code:
             return code
         finals.append(final)
-    if len(finals) > 1:
+    if args.continue_per_task:
+        print(json.dumps({"continued_from": args.continue_per_task, "runs": [f["run"] for f in finals],
+                          "per_task": {c.task: {"metric_name": f["metric_name"], "best": f["best_metric"]}
+                                       for c, f in zip(configs, finals)}}))
+    elif len(finals) > 1:
         metric = finals[0]["metric_name"]
         summary = {"seeds": [c.seed for c in configs], "runs": [f["run"] for f in finals], "metric_name": metric,
                    "best": spread([f["best_metric"] for f in finals])}

@@ -47,9 +47,10 @@ def check_visitor_config(config, runs_root: Path, uploads: tuple[Path, ...], all
     """Raise ConfigError when a config from the web would read or write outside what a visitor may use.
     `uploads`: the folders holding files visitors uploaded (the lab's own, and Gradio's upload cache)."""
     if not allow_local_paths:
-        uploaded = not Path(config.task).is_symlink() and any(_inside(Path(config.task), u) for u in uploads)
-        if config.task not in list_presets() and not uploaded:
-            _hub_only(config.task, "dataset", "the hub dataset box")
+        for task in [config.task, *getattr(config, "tasks", [])]:  # a multi-task run's further tasks too
+            uploaded = not Path(task).is_symlink() and any(_inside(Path(task), u) for u in uploads)
+            if task not in list_presets() and not uploaded:
+                _hub_only(task, "dataset", "the hub dataset box")
         if config.backbone not in list_backbones():
             _hub_only(config.backbone, "model", "the backbone box")
     for source in config.init_from:

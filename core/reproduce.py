@@ -162,7 +162,7 @@ def judge_depth(r: Results) -> tuple[str, bool | None]:
 def judge_multitask(r: Results) -> tuple[str, bool | None]:
     single = r.mean("multi-task", tasks=[])
     finals = r.finals("multi-task", tasks=["srl"])
-    shared = [f.get("per_task", {}).get("ner", {}).get("best") for f in finals]
+    shared = [f.get("per_task", {}).get("ner", {}).get("best_metric") for f in finals]
     shared = [100 * v for v in shared if isinstance(v, (int, float))]
     together = statistics.fmean(shared) if shared else None
     text = f"ner entity F1: single-task {pct(single)}, multi-task with srl {pct(together)}"

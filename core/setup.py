@@ -7,6 +7,7 @@ imports the training loop.
     s = setup(config)                          # task, resolved config, backbone, model
     s = setup(config, weights=False)           # the same on PyTorch's meta device: no weights read
     p = prepare(config)                        # + encoded data and the step budget (what train() needs)
+    p = prepare(config.replace(tasks=["ner"]))  # several tasks, one shared prompt: core.multitask
     metrics, predictions = evaluate(s, examples, s.encode(examples))
 """
 from __future__ import annotations
@@ -99,7 +100,11 @@ def setup(config: RunConfig, task=None, weights: bool = True, max_rows: int | No
     """Load the task (unless given, e.g. a benchmark's real-data Task), the backbone and the method.
     weights=False builds everything on the meta device from the model's config (the preview: nothing
     downloaded beyond config.json and the tokenizer, nothing allocated, no random draws);
-    max_rows reads at most that many examples of a user's file."""
+    max_rows reads at most that many examples of a user's file. A multi-task config (`tasks`) gets its
+    first task's Setup on the model every task shares (core.multitask)."""
+    if config.tasks:
+        from core.multitask import setups
+        return setups(config, task, weights, max_rows)[0]
     task = task or load_task(config.task, config.family, max_rows=max_rows)
     config = checked_config(config, task)  # before the slow backbone load
     if weights:
@@ -141,9 +146,34 @@ class Prepared:
             return self.dev_features
         return [f for f in self.dev_features if f["example_index"] < self.setup.config.eval_sample]
 
+    # what the training loop asks of a run (core.multitask's MultiPrepared answers the same for several tasks)
+    @property
+    def metric(self) -> str:
+        return self.setup.metric
+
+    def batches(self):
+        """One pass over the training features."""
+        return self.setup.loader(self.train_features, shuffle=True)
+
+    def loss(self, model, batch: dict) -> torch.Tensor:
+        return self.setup.family.loss(model(batch), batch)
+
+    def evaluate(self, accelerator=None, using=None) -> tuple[dict, list]:
+        """The dev metrics (on the eval sample during training) and predictions, through `using` (the
+        training loop's own `evaluate`, which tests watch), else this module's."""
+        return (using or evaluate)(self.setup, self.eval_examples, self.eval_features, accelerator)
+
 
 def prepare(config: RunConfig, task=None) -> Prepared:
-    s = setup(config, task)
+    """Build and encode a run; several tasks (`config.tasks`) are core.multitask's."""
+    if config.tasks:
+        from core.multitask import prepare as prepare_multitask
+        return prepare_multitask(config, task)
+    return encoded(setup(config, task))
+
+
+def encoded(s: Setup) -> Prepared:
+    """A built run's data, encoded and checked, and its step budget."""
     config = s.config
     train_examples = s.task.train[:config.max_train_examples] if config.max_train_examples else s.task.train
     dev_examples = s.task.dev[:config.max_eval_examples] if config.max_eval_examples else s.task.dev

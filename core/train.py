@@ -4,6 +4,9 @@
     final = train(config, RunRecorder(run))                          # a run folder (worker, CLI)
     final = train(config, task=my_task)                              # a library call (benchmarks, tests)
 
+Several tasks sharing one prompt (`config.tasks`, P-tuning v2's MPT-2) run through the same loop: their
+Prepared (core.multitask) draws each batch from one of the tasks and evaluates every task.
+
 accelerate handles the device, mixed precision (bf16 on GPUs that have it) and gradient
 accumulation. The dev set is evaluated about ten times per run and the best checkpoint's trained
 parameters are kept. Everything the loop reports goes through one recorder (core.runs.Recorder).
@@ -15,6 +18,7 @@ import math
 import resource
 import sys
 import time
+from functools import partial
 
 import torch
 from accelerate import Accelerator
@@ -72,11 +76,11 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
 
     def checkpoint(step: int, loss: float | None) -> None:
         eval_started = time.time()
-        metrics, predictions = evaluate(s, p.eval_examples, p.eval_features, accelerator)
+        metrics, predictions = p.evaluate(accelerator, evaluate)
         log(step, loss, metrics)
         last.update(step=step, metrics=metrics)
-        if metrics[s.metric] > best["metric"]:
-            best.update(metric=metrics[s.metric], step=step, metrics=metrics, predictions=predictions,
+        if metrics[p.metric] > best["metric"]:
+            best.update(metric=metrics[p.metric], step=step, metrics=metrics, predictions=predictions,
                         state=s.model.trainable_state_dict())
         best["eval_seconds"] += time.time() - eval_started
 
@@ -87,10 +91,10 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
         checkpoint(0, None)
     model.train()
     while step < total_steps and diverged is None:
-        for batch in s.loader(p.train_features, shuffle=True):
+        for batch in p.batches():
             batch = {k: v.to(accelerator.device) for k, v in batch.items()}
             with accelerator.accumulate(model), accelerator.autocast():
-                loss = s.family.loss(model(batch), batch)
+                loss = p.loss(model, batch)
                 if not math.isfinite(loss.item()):  # stop before a NaN reaches the weights
                     diverged = {"step": step + 1, "loss": str(loss.item())}
                     break
@@ -115,31 +119,38 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
 
     kept = best["state"] is not None
     final = {"task": s.task.name, "family": s.task.family, "backbone": config.backbone, "method": config.method,
-             "metric_name": s.metric, "best_metric": best["metric"] if kept else None,
+             "metric_name": p.metric, "best_metric": best["metric"] if kept else None,
              "best_step": best["step"], "dev": best["metrics"], "trainable": n_trainable, "total": n_total,
              "share": format_share(n_trainable, n_total), "steps": step,
              "seconds_per_step": train_seconds / step if step else None,
              "wall_time": time.time() - started, "peak_memory_mb": peak_memory_mb(),
              **({"diverged": diverged} if diverged else {}),
              **({"data_report": p.data_report} if p.data_report else {})}
+    predictions = None
     if kept:
         s.model.load_trainable(best["state"])
-        if p.sampled:  # chosen on a sample of dev: the chosen checkpoint's figures are those of the whole dev set
-            final["dev_sample"] = {"examples": len(p.eval_examples), "of": len(p.dev_examples),
-                                   s.metric: best["metric"]}
-            final["dev"], best["predictions"] = evaluate(s, p.dev_examples, p.dev_features, accelerator)
-            final["best_metric"] = final["dev"][s.metric]
-        final = honest(final, last, s, p.test_examples, accelerator)
-        final = further_splits(final, s, accelerator)
-    predictions = s.family.display(s.task, p.dev_examples, best["predictions"]) if kept else None
+        final, predictions = getattr(p, "conclude", partial(conclude, p))(final, best, last, accelerator)
     recorder.finish(final, best["state"], predictions)  # the best checkpoint's parameters, never diverged ones
     if diverged is not None:
-        note = (f"The best checkpoint before it (step {best['step']}, dev {s.metric} "
+        note = (f"The best checkpoint before it (step {best['step']}, dev {p.metric} "
                 f"{best['metric']:.4f}) is kept" if kept
                 else "No checkpoint was evaluated before it, so no trained parameters are kept")
         raise Diverged(f"diverged at step {diverged['step']} (loss {diverged['loss']}); try a lower learning rate. "
                        f"{note}.")
     return final  # the model holds the best checkpoint's parameters
+
+
+def conclude(p: Prepared, final: dict, best: dict, last: dict, accelerator) -> tuple[dict, list]:
+    """The chosen checkpoint's figures (-> final, its dev predictions in display form). Chosen on a sample
+    of dev: its figures are those of the whole dev set."""
+    s = p.setup
+    if p.sampled:
+        final["dev_sample"] = {"examples": len(p.eval_examples), "of": len(p.dev_examples), s.metric: best["metric"]}
+        final["dev"], best["predictions"] = evaluate(s, p.dev_examples, p.dev_features, accelerator)
+        final["best_metric"] = final["dev"][s.metric]
+    final = honest(final, last, s, p.test_examples, accelerator)
+    final = further_splits(final, s, accelerator)
+    return final, s.family.display(s.task, p.dev_examples, best["predictions"])
 
 
 def honest(final: dict, last: dict, s, test_examples: list[dict], accelerator) -> dict:

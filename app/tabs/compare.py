@@ -10,7 +10,8 @@ from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from app.render import compare_table, main_metric, relations_markdown, run_choice, task_label
+from app.render import (MEAN_MAIN, compare_table, main_metric, multitask_markdown, relations_markdown, run_choice,
+                        task_curves, task_label, task_rows)
 from app.tabs.runs import metric_name
 from core.api import fine_tuning_baseline, seed_groups
 
@@ -24,9 +25,10 @@ def choices(owner: str | None = None) -> list[tuple[str, str]]:
 
 def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[list[list], object, tuple, str, str, str]:
     """-> (table rows, overlaid curves figure or None, signature of what is shown, a note on runs left out,
-    the mean and spread of runs that differ only in their seed, probing runs' P@1 per relation)."""
+    the mean and spread of runs that differ only in their seed, probing runs' P@1 per relation and
+    multi-task runs' tasks beside their single-task runs). A multi-task run shows a row and a curve per task."""
     lab = lab_state.current()
-    rows, series, problems, configs, finals = [], [], [], [], []
+    rows, series, problems, configs, finals, multitask, shown = [], [], [], [], [], [], []
     for run_id in run_ids or []:
         try:
             row = lab.row(run_id, owner)
@@ -37,18 +39,32 @@ def compare_view(run_ids: list[str] | None, owner: str | None = None) -> tuple[l
         damage = run.damage()
         if damage:
             problems.append(S.DAMAGED.format(run=run_id, damage=damage))
-        rows.append(row)
-        series.append((f"{run_id} ({row['method']})", run.metrics()))
+        metrics = run.metrics()
+        final = run.final() if row["status"] == "finished" and not damage else {}
+        rows.extend(task_rows(row, final))
+        series.extend(task_curves(f"{run_id} ({row['method']})", metrics))
+        shown.append((run_id, row["status"], len(metrics)))
         if not damage:
             configs.append((row, run.config()))
             if row.get("family") == "probing" and row["status"] == "finished":
-                finals.append((f"{run_id} ({row['method']})", run.final()))
-    names = {metric_name(r) for r in rows if metric_name(r)}
+                finals.append((f"{run_id} ({row['method']})", final))
+            if final.get("per_task"):
+                multitask.append((run_id, final, single_task_runs(row, final, owner)))
+    names = {metric_name(r) for r in rows if metric_name(r) and metric_name(r) != MEAN_MAIN}
     metric = main_metric([row for _, metrics in series for row in metrics], names.pop() if len(names) == 1 else None)
-    signature = (tuple((r["id"], r["status"], len(s[1])) for r, s in zip(rows, series)), tuple(problems))
+    signature = (tuple(shown), tuple(problems))
     figure = plots.curves(series, metric) if any(metrics for _, metrics in series) else None
+    notes = "\n\n".join(text for text in (relations_markdown(finals), multitask_markdown(multitask)) if text)
     return (compare_table(rows), figure, signature, error_box(" ".join(problems)), seeds_text(seed_groups(configs)),
-            relations_markdown(finals))
+            notes)
+
+
+def single_task_runs(row: dict, final: dict, owner: str | None) -> dict[str, dict | None]:
+    """For each task of a multi-task run: the newest finished single-task run of that task, backbone and method."""
+    runs = [r for r in lab_state.current().runs(owner, backbone=row["backbone"], method=row["method"],
+                                                 status="finished") if r.get("metric_name") != MEAN_MAIN]
+    return {key: next((r for r in runs if r["task"] == info.get("task")), None)
+            for key, info in final["per_task"].items()}
 
 
 def seeds_text(groups: list[dict]) -> str:

@@ -18,8 +18,8 @@ from app import plots
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from app.render import (best_text, main_metric, progress, progress_html, run_choice, runs_table, sample_text, seconds,
-                        splits_text, task_label)
+from app.render import (MEAN_MAIN, best_text, main_metric, progress, progress_html, run_choice, runs_table,
+                        sample_text, seconds, splits_text, task_curves, task_label, task_rows)
 from core.api import Run, catalog
 
 TICK_SECONDS = 2.0
@@ -74,11 +74,20 @@ def run_view(run_id: str | None, owner: str | None = None) -> dict:
     fraction, text = progress(status, rows)
     if state == "running" and not rows:
         text = S.NO_METRICS
-    metric = main_metric(rows, metric_name(row))
+    series = task_curves(run_id, rows)  # a multi-task run: one curve per task
+    metric = main_metric([r for _, part in series for r in part],
+                         None if metric_name(row) == MEAN_MAIN and len(series) > 1 else metric_name(row))
     files = exported_copies(run) if state in ("finished", "failed") and run.weights.exists() else []
     return {"status": "\n\n".join(lines), "progress": progress_html(fraction, text, state),
-            "figure": plots.curves([(run_id, rows)], metric) if rows else None, "files": files,
+            "figure": plots.curves(series, metric) if rows else None, "files": files,
             "signature": (run_id, state, len(rows))}
+
+
+def with_tasks(index: list[dict]) -> list[dict]:
+    """The run list's rows, each finished multi-task run followed by a row per task."""
+    store = lab_state.current().store
+    return [r for row in index for r in (task_rows(row, Run(store, row["id"]).final())
+                                         if row.get("metric_name") == MEAN_MAIN else [row])]
 
 
 def index_signature(index: list[dict]) -> tuple:
@@ -100,7 +109,7 @@ def refresh(selected: str | None, seen: dict | None, owner: str | None = None) -
     out: dict = {}
     signature = index_signature(index)
     if signature != seen.get("index"):
-        out["table"] = runs_table(index)
+        out["table"] = runs_table(with_tasks(index))
         seen["index"] = signature
     if selected not in ids:  # nothing picked yet (or it was deleted): the newest running run, else the newest
         selected = next((r["id"] for r in index if r["status"] == "running"), ids[0] if ids else None)

@@ -61,7 +61,7 @@ def build_model(config, backbone, task):
     config = resolve(config, task.defaults)
     model = get_method(config.method).build(config, backbone, task)
     if config.init_from:
-        transfer_prompts(model, config.init_from)
+        transfer_prompts(model, config.init_from, config.task, task.labels)  # MPT-2: a multi-task source's head too
     return model
 
 
