@@ -79,6 +79,7 @@ class Setup:
     family: object
     backbone: object
     model: torch.nn.Module
+    shuffler: torch.Generator | None = dataclasses.field(default=None, repr=False)
 
     @property
     def metric(self) -> str:
@@ -91,9 +92,13 @@ class Setup:
                                   max_new_tokens=self.config.max_new_tokens, kind=self.backbone.kind)
 
     def loader(self, features: list[dict], shuffle: bool, batch_size: int | None = None) -> DataLoader:
+        """Batches of `features`. Shuffled passes share one generator seeded once per run, so every epoch
+        draws a new order (a generator seeded afresh per pass repeated epoch 1's order every epoch)."""
+        if shuffle and self.shuffler is None:
+            self.shuffler = torch.Generator().manual_seed(self.config.seed)
         return DataLoader(features, batch_size=batch_size or self.config.batch_size, shuffle=shuffle,
                           collate_fn=partial(collate, pad_token_id=self.backbone.tokenizer.pad_token_id),
-                          generator=torch.Generator().manual_seed(self.config.seed))
+                          generator=self.shuffler if shuffle else None)
 
 
 def setup(config: RunConfig, task=None, weights: bool = True, max_rows: int | None = None) -> Setup:

@@ -107,3 +107,18 @@ def test_soft_prompt_transfer_starts_from_the_source_prompt(tmp_path, capsys):
     assert (s.model.input_prompt.embedding.detach() == trained).all()
     with pytest.raises(ValueError, match="does not match this run"):
         setup(config.replace(prompt_length=8))
+
+
+def test_each_epoch_draws_a_new_order_and_a_seed_repeats_the_run():
+    from core.setup import setup
+    from conftest import tiny_task
+
+    def orders(seed: int) -> list[list[int]]:
+        s = setup(RunConfig(task="t", backbone="tiny-encoder", method="p-tuning-v2", seed=seed, batch_size=2),
+                  tiny_task("classification"))
+        features = [{"input_ids": [i + 1], "attention_mask": [1], "labels": i} for i in range(8)]
+        return [[int(v) for batch in s.loader(features, shuffle=True) for v in batch["labels"]] for _ in range(3)]
+    first = orders(1)
+    assert sorted(first[0]) == list(range(8))
+    assert first[0] != first[1] or first[1] != first[2]  # epochs differ (one repeat in three would be chance)
+    assert orders(1) == first and orders(2) != first
