@@ -30,6 +30,11 @@ RELATION_TEMPLATE = "template {n} of each relation (e.g. {example})"
 TEMPLATE_INFO = "pick the preset's, or type your own with {text} (and {text_b}) and {mask}"
 VERBALIZER = "Label words"
 VERBALIZER_INFO = "label: word, ... e.g. negative: terrible, positive: great (empty: the template's)"
+PROMPT_LAYERS = "Layers with prompts"
+PROMPT_LAYERS_INFO = "all, top:k, bottom:k, or indices such as 0,1,2 or 0-5 (0 = nearest the input)"
+HEAD = "Head (classification)"
+HEAD_INFO = "a new [CLS] head, or the template's label words read by the frozen LM head at [MASK]"
+HEADS = [("[CLS] head", "cls"), ("verbalizer", "verbalizer")]
 LIKE = "Hyperparameters like"
 LIKE_INFO = "take a preset's tuned settings for your data (default: those of its task family)"
 LIKE_NONE = ("its task family's defaults", "")
@@ -269,3 +274,26 @@ PAPERS_OFF = ("On this shared lab the operator has not enabled claims reports fr
 MULTITASK_COMPARED = ("**Multi-task vs single-task** (one shared prompt trained on several tasks, each task's own "
                       "head; beside it the newest finished single-task run of that task, backbone and method)")
 NO_SINGLE_TASK = "none yet: train the task alone with the same method to compare"
+
+# -- transfer ----------------------------------------------------------------------------------
+TAB_TRANSFER = "Transfer"
+TRANSFER_INTRO = ("**Soft-prompt transfer**: which trained prompts help which tasks. Every task of the study is "
+                  "trained from scratch, then each one again from each other task's prompt; the report shows the "
+                  "zero-shot matrix (where the label spaces match, and why others do not), the convergence speed-up, "
+                  "prompt similarity (cosine, activated-neuron overlap) against the gain with their rank "
+                  "correlation, and PPT-style prompt pre-training for 32-example targets. From the command line: "
+                  "`python -m core.transfer --quick`.")
+TRANSFER_PRESET = "The shipped transfer study (presets/transfer/transfer.yaml)"
+TRANSFER_QUICK = "Quick mode (about 10 minutes on a CPU)"
+TRANSFER_START = "Run the transfer study"
+TRANSFER_STARTED = "The transfer study ({mode} mode) started; its runs appear in Runs and Studies as they queue."
+TRANSFER_BUSY = "A transfer study is already running in this lab; its report below fills in as its runs finish."
+TRANSFER_OFF = ("On this shared lab the operator has not enabled transfer studies from the web (they queue many "
+                "runs); the newest report is shown below")
+TRANSFER_NO_REPORT = "No transfer study in this lab yet: run one here or with `python -m core.transfer --quick`."
+TRANSFER_REPORT = "Transfer study `{name}` ({mode} mode): {done} of {total} runs finished. {state}"
+TRANSFER_RUNNING = "Still running; the report is written when its runs have finished."
+TRANSFER_WAITING = "The report appears here once every stage has finished and the analysis has run."
+TRANSFER_ZERO_SHOT = "Zero-shot transfer relative to the target's own prompt"
+TRANSFER_SPEEDUP = "Transfer as initialisation: convergence speed-up"
+TRANSFER_SIMILARITY = "Prompt similarity against the transfer gain"

@@ -22,6 +22,7 @@ MAX_PROMPT_LENGTH = 512
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 PROMPT_ENCODERS = ("mlp", "lstm")
 PROMPT_INITS = ("random", "vocab", "text")
+HEADS = ("cls", "verbalizer")  # deep prompts on classification: P-tuning v2's [CLS] head vs the LM head at [MASK]
 MAX_SEED = 2**32 - 1  # numpy's seed range (set_seed seeds numpy too)
 # Numeric fields: (whole number?, allowed, what the message says is allowed). A field typed
 # `... | None` may also be None (unset: the preset's default, or "all" for the example counts).
@@ -46,6 +47,7 @@ NUMBERS = {
     "max_new_tokens": (True, lambda v: 1 <= v <= 1024, "a whole number from 1 to 1024"),
     "num_beams": (True, lambda v: 1 <= v <= 16, "a whole number from 1 (greedy) to 16"),
     "repetition_penalty": (False, lambda v: 1 <= v <= 10, "a number from 1 (off) to 10"),
+    "sampling_temperature": (False, lambda v: v > 0, "a positive number (1 = proportional; larger evens the tasks out)"),
 }
 # Methods whose prompt vectors are inserted into the input sequence (core/model.py's input_prompt),
 # so they occupy positions beyond max_length. P-tuning's pseudo tokens fill {prompt} slots inside
@@ -53,6 +55,10 @@ NUMBERS = {
 # key/values with explicit position_ids, so they take no positions.
 POSITION_TAKING_METHODS = ("prompt-tuning",)
 STEP_WARNING = 100_000
+# Multi-task training (P-tuning v2's MPT-2): methods whose one prompt can be shared by every task, each task
+# reading it through its own head (core/multitask.py)
+MULTITASK_METHODS = ("p-tuning-v2", "prefix-tuning", "prompt-tuning")
+TASK_SAMPLINGS = ("proportional", "temperature")
 MAX_STEPS_VARIABLE = "PROMPT_LAB_MAX_TOTAL_STEPS"
 DEFAULT_MAX_TOTAL_STEPS = 1_000_000
 
@@ -77,6 +83,60 @@ def parse_verbalizer(text: str) -> dict[str, str]:
         raise ConfigError(f"verbalizer must map each label to its word, e.g. 'negative: terrible, positive: great', "
                           f"got {text!r}")
     return mapping
+
+
+LAYERS_WHAT = ("all, top:k, bottom:k (k at least 1), or layer indices such as '0,1,2' or '0-5' "
+               "(0 = the layer nearest the input)")
+
+
+def check_prompt_layers(value) -> str | None:
+    """prompt_layers as written ('Top: 4' -> 'top:4'; a YAML list [0, 2] -> '0,2'), or ConfigError.
+    Its syntax only: the backbone's layer count is checked when the model is built (`prompt_layer_indices`)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, int) and not isinstance(v, bool)
+                                                            for v in value):
+        value = ",".join(map(str, value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ConfigError(f"prompt_layers must be {LAYERS_WHAT}; got the number {value}: write 'top:{value}' "
+                          f"for the top {value} layers or '{value}' (quoted) for layer {value} alone")
+    text = value.replace(" ", "").lower() if isinstance(value, str) else None
+    if not text:
+        raise ConfigError(f"prompt_layers must be {LAYERS_WHAT}, got {value!r}")
+    if text == "all":
+        return text
+    where, _, k = text.partition(":")
+    if where in ("top", "bottom"):
+        if not (k.isdigit() and int(k) >= 1):
+            raise ConfigError(f"prompt_layers {value!r}: {where}:k needs a whole number of layers k, at least 1")
+        return f"{where}:{int(k)}"
+    for part in text.split(","):
+        low, dash, high = part.partition("-")
+        if not (low.isdigit() and (not dash or high.isdigit())):
+            raise ConfigError(f"prompt_layers must be {LAYERS_WHAT}, got {value!r} ({part!r} is not a layer "
+                              "index or a range a-b)")
+        if dash and int(high) < int(low):
+            raise ConfigError(f"prompt_layers {value!r}: the range {part} runs backwards (write {high}-{low})")
+    return text
+
+
+def prompt_layer_indices(spec: str | None, count: int) -> list[int]:
+    """The layers (0 = nearest the input, of `count`) a checked prompt_layers names, sorted; ValueError
+    with the reason when it names more layers, or a later one, than there are."""
+    if spec in (None, "all"):
+        return list(range(count))
+    where, _, k = spec.partition(":")
+    if where in ("top", "bottom"):
+        if int(k) > count:
+            raise ValueError(f"{spec} asks for {k} layers")
+        return list(range(count - int(k), count)) if where == "top" else list(range(int(k)))
+    chosen = set()
+    for part in spec.split(","):
+        low, _, high = part.partition("-")
+        chosen.update(range(int(low), int(high or low) + 1))
+    if max(chosen) >= count:
+        raise ValueError(f"{spec} names layer {max(chosen)} (layers count from 0)")
+    return sorted(chosen)
 
 
 def check_number(name: str, value, optional: bool, whole: bool, allowed, what: str):
@@ -123,11 +183,23 @@ class RunConfig:
     prompt_length: int | None = _help("number of prompt vectors (per layer for deep prompts)")
     reparameterize: bool | None = _help("train prompts through an MLP (prefix-tuning default) "
                                         "or directly (p-tuning-v2 default)")
+    prompt_layers: str | None = _help("deep prompts: which layers get them: all, top:k, bottom:k, or indices such "
+                                      "as '0,1,2' or '0-5' (0 = the layer nearest the input); None takes the "
+                                      "method's (all)")
+    head: str | None = _help("deep prompts on classification: cls (a new linear head on [CLS] / the last token) or "
+                             "verbalizer (the template's label words scored by the frozen LM head at the mask); "
+                             "None takes the method's (cls)")
     prompt_encoder: str = _help("P-tuning prompt encoder: lstm or mlp", "lstm")
     prompt_init: str = _help("shallow prompt init: random, vocab (sampled token embeddings) or text", "random")
     init_text: str = _help("text whose token embeddings start the prompt when prompt_init is 'text'", "")
     init_from: list[str] = _help("soft-prompt transfer: run folders whose trained prompts (averaged) "
                                  "start this prompt", default_factory=list)
+    tasks: list[str] = _help("multi-task (P-tuning v2's MPT-2): further tasks (presets, files, hub ids) trained "
+                             "together with `task`, sharing one prompt, each with its own head", default_factory=list)
+    task_sampling: str = _help("multi-task: which task each batch comes from: proportional (to each task's training "
+                               "size) or temperature (p_i ∝ n_i^(1/T), as T5 and MT-DNN mix tasks)", "proportional")
+    sampling_temperature: float = _help("multi-task temperature sampling: T (1 = proportional, larger evens the "
+                                        "tasks out)", 2.0)
     template: int | str = _help("manual-prompt: index of the preset's template, or a template string "
                                 "with {text}/{text_a}/{text_b} and {mask}", 0)
     ptuning_template: str | None = _help("P-tuning template: {prompt} slots share prompt_length; literal "
@@ -178,6 +250,9 @@ class RunConfig:
         need(self.reparameterize is None or isinstance(self.reparameterize, bool),
              f"reparameterize must be true or false (unset: the method's default), got {self.reparameterize!r}")
         need(isinstance(self.tune_backbone, bool), f"tune_backbone must be true or false, got {self.tune_backbone!r}")
+        self.prompt_layers = check_prompt_layers(self.prompt_layers)
+        need(self.head is None or self.head in HEADS, f"head must be one of {HEADS} (unset: the method's), "
+                                                      f"got {self.head!r}")
         need(self.prompt_encoder in PROMPT_ENCODERS,
              f"prompt_encoder must be one of {PROMPT_ENCODERS}, got {self.prompt_encoder!r}")
         need(self.prompt_init in PROMPT_INITS, f"prompt_init must be one of {PROMPT_INITS}, got {self.prompt_init!r}")
@@ -211,6 +286,31 @@ class RunConfig:
             self.init_from = list(self.init_from or [])
         need(isinstance(self.init_from, list) and all(isinstance(p, str) and p.strip() for p in self.init_from),
              f"init_from must be a run folder or a list of run folders, got {self.init_from!r}")
+        self._check_tasks(need)
+
+    def _check_tasks(self, need) -> None:
+        """Multi-task settings: the further tasks are names, none twice, and the method shares a prompt."""
+        if isinstance(self.tasks, str):
+            self.tasks = [self.tasks]
+        elif self.tasks is None or isinstance(self.tasks, tuple):
+            self.tasks = list(self.tasks or [])
+        need(isinstance(self.tasks, list) and all(isinstance(t, str) and t.strip() for t in self.tasks),
+             f"tasks must be a task or a list of tasks (presets, files or hub ids) trained together with task, "
+             f"got {self.tasks!r}")
+        self.tasks = [t.strip() for t in self.tasks]
+        need(self.task_sampling in TASK_SAMPLINGS,
+             f"task_sampling must be one of {TASK_SAMPLINGS}, got {self.task_sampling!r}")
+        if not self.tasks:
+            return
+        need(self.method in MULTITASK_METHODS,
+             f"tasks: multi-task training shares one prompt between the tasks, and {self.method} trains no prompt "
+             f"that can be shared; use {', '.join(MULTITASK_METHODS)}")
+        seen: dict[str, str] = {}
+        for name in [self.task, *self.tasks]:
+            same = seen.get(task_identity(name))
+            need(same is None, f"tasks: '{name}' is named twice" + (f" (as '{same}')" if same != name else "")
+                 + " among task and tasks; each task trains once")
+            seen[task_identity(name)] = name
 
     def replace(self, **changes) -> "RunConfig":
         return dataclasses.replace(self, **changes)
@@ -245,6 +345,7 @@ class RunConfig:
         from core.methods.base import COMMON_FIELDS
         spec = METHODS.get(self.method)
         read = set(COMMON_FIELDS) | set(spec.knobs if spec else (f.name for f in dataclasses.fields(self))) | {"like"}
+        read |= {"tasks", "task_sampling", "sampling_temperature"} if self.tasks else set()
         defaults = RunConfig()
         parts = ["python -m core.train"]
         for f in dataclasses.fields(self):
@@ -300,6 +401,15 @@ def resolve(config: RunConfig, task_defaults: dict[str, dict]) -> RunConfig:
 
 
 DEEP_PROMPT_METHODS = ("prefix-tuning", "p-tuning-v2")
+
+
+def task_identity(source: str) -> str:
+    """What makes two task names the same task: an existing file or folder by its resolved path, else the name."""
+    path = Path(str(source).strip()).expanduser()
+    try:
+        return str(path.resolve()) if path.exists() else str(source).strip()
+    except OSError:
+        return str(source).strip()
 
 
 def check_for_backbone(config: RunConfig, max_positions: int, kind: str, sliding_window: int | None = None) -> None:

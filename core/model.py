@@ -9,8 +9,9 @@ QA heads stay aligned with the input tokens (PEFT's prompt tuning misaligns them
 
 Generation (head NextToken) asks the whole language model for its logits instead, and `generate`
 decodes with the same prompt in place at every step: a shallow prompt as input embeddings, deep
-prefixes as the cache `generate` starts from (decoders) or prepended in every attention module
-(encoder-decoders: encoder, decoder and cross-attention, as in Prefix-tuning).
+prefixes as the cache `generate` starts from (decoders) or prepended in their attention modules
+(encoder-decoders: encoder, decoder and cross-attention, as in Prefix-tuning; and any backbone whose
+prompt sits in only some layers).
 """
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ class PromptModel(nn.Module):
             at = 1 if self.kind == "encoder" else 0  # after [CLS]: the sequence head still reads [CLS]
             embeds, mask, extra = self.input_prompt(embeds, mask, extra, at)
             n = self.input_prompt.length
-        if self.deep_prompt is not None and self.kind == "encoder-decoder":
-            self.deep_prompt.attach()  # prepended inside every attention module
+        if self.deep_prompt is not None and self._prompt_sites:
+            self.deep_prompt.attach()  # prepended inside its attention modules: no cache, no longer mask
         elif self.deep_prompt is not None:
             batch_size, length = input_ids.shape
             extra[self._cache_argument] = self.deep_prompt(batch_size)
@@ -92,7 +93,7 @@ class PromptModel(nn.Module):
         embeds, mask = self.backbone.get_input_embeddings()(input_ids), attention_mask
         if self.input_prompt is not None:  # at 0: positions from the mask run prompt, then input, as in training
             embeds, mask, _ = self.input_prompt(embeds, mask, {}, 0)
-        if self.kind == "encoder-decoder":
+        if self.kind == "encoder-decoder" or self._prompt_sites:
             if self.deep_prompt is not None:
                 self.deep_prompt.attach()
             return self.backbone.generate(inputs_embeds=embeds, attention_mask=mask, **options)
@@ -106,6 +107,12 @@ class PromptModel(nn.Module):
         out = self.backbone.generate(input_ids=input_ids, attention_mask=mask, position_ids=positions,
                                      **{self._cache_argument: self.deep_prompt(batch * num_beams)}, **options)
         return out[:, input_ids.shape[1]:]
+
+    @property
+    def _prompt_sites(self) -> bool:
+        """The deep prompt is prepended inside attention modules (encoder-decoders, or only some layers
+        prompted: core/methods/deep_prompt.py), not handed over as a cache."""
+        return getattr(self.deep_prompt, "sites", None) is not None
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:
         """Only what training changed (the prompt, the head, the trained backbone parts), as copies:

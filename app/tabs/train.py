@@ -27,19 +27,19 @@ FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method"
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
           "epochs", "max_steps", "batch_size", "seed", "max_length", "max_train_examples", "max_eval_examples",
           "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay", "verbalizer", "like", "seeds",
-          "max_new_tokens", "num_beams", "repetition_penalty", "eval_sample"]
+          "max_new_tokens", "num_beams", "repetition_penalty", "eval_sample", "prompt_layers", "head"]
 # optional counts: 0 (what an empty gr.Number shows) means "not set"
 OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every", "max_new_tokens", "eval_sample")
 INTEGERS = ("prompt_length", "lora_rank", "max_steps", "batch_size", "seed", "max_length", "max_train_examples",
             "max_eval_examples", "eval_every", "doc_stride", "max_new_tokens", "num_beams", "eval_sample")
 # The form's widgets for settings only some methods read; each method's `knobs` (core) say which it reads.
 KNOB_FIELDS = ("prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
-               "lora_rank", "verbalizer")
+               "lora_rank", "verbalizer", "prompt_layers", "head")
 # Settings only a generation task reads (core.methods.base.COMMON_FIELDS: every method passes them on).
 DECODING = ("max_new_tokens", "num_beams", "repetition_penalty", "eval_sample")
 # Knobs the task preset and the method have defaults for: refilled when the task or method changes.
 RESOLVED = ("prompt_length", "reparameterize", "lr", "epochs", "batch_size", "max_length", "max_new_tokens",
-            "eval_sample")
+            "eval_sample", "prompt_layers", "head")
 # The form's first values: where the data comes from, then RunConfig's own defaults (core's one place).
 SOURCE_FORM = {"source": "preset", "preset": "sentiment", "upload": None, "family": "auto", "hub_id": "", "like": "",
                "seeds": ""}
@@ -262,7 +262,8 @@ def _refill_updates(values: dict, keep: tuple[str, ...] = ()) -> list:
 
 
 KNOB_OUTPUTS = ["prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
-                "lora_rank", "verbalizer", "lr", "epochs", "batch_size", "max_length", "max_new_tokens", "eval_sample"]
+                "lora_rank", "verbalizer", "prompt_layers", "head", "lr", "epochs", "batch_size", "max_length",
+                "max_new_tokens", "eval_sample"]
 
 
 def build() -> dict[str, gr.components.Component]:
@@ -311,6 +312,10 @@ def build() -> dict[str, gr.components.Component]:
                                             visible=shown["prompt_init"])
                 c["lora_rank"] = gr.Number(start["lora_rank"], label=S.LORA_RANK, precision=0,
                                            visible=shown["lora_rank"])
+                c["prompt_layers"] = gr.Textbox(start["prompt_layers"] or "", label=S.PROMPT_LAYERS,
+                                                info=S.PROMPT_LAYERS_INFO, visible=shown["prompt_layers"])
+                c["head"] = gr.Radio(S.HEADS, value=start["head"], label=S.HEAD, info=S.HEAD_INFO,
+                                     visible=shown["head"])
             with gr.Accordion(S.DECODING, open=True, visible=form_family(start) == "generation",
                               elem_id="train-decoding") as c["decoding"]:
                 with gr.Row():

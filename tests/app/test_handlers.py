@@ -64,12 +64,27 @@ def test_form_becomes_the_run_config_with_only_the_methods_knobs(lab):
 
 def test_method_knobs_follow_the_catalog():
     assert train.method_knobs("p-tuning-v2") == {"prompt_length": True, "reparameterize": True, "prompt_encoder": False,
-                                                 "tune_backbone": False, "template": False, "prompt_init": False,
-                                                 "lora_rank": False, "verbalizer": False}
+                                                 "tune_backbone": False, "template": True, "prompt_init": False,
+                                                 "lora_rank": False, "verbalizer": True, "prompt_layers": True,
+                                                 "head": True}  # template + label words: head 'verbalizer'
+    assert not train.method_knobs("prompt-tuning")["prompt_layers"] and not train.method_knobs("lora")["head"]
     assert train.method_knobs("p-tuning")["prompt_encoder"] and not train.method_knobs("p-tuning")["reparameterize"]
     assert not train.method_knobs("fine-tuning")["prompt_length"]
     assert train.method_knobs("lora")["lora_rank"] and train.method_knobs("manual-prompt")["template"]
     assert all(train.method_knobs(m)["verbalizer"] for m in ("manual-prompt", "p-tuning", "bitfit"))
+
+
+def test_deep_prompt_depth_and_head_reach_the_config_and_the_preview(lab):
+    out = train.refill(TINY_FORM)
+    assert (out["knobs"]["prompt_layers"], out["knobs"]["head"]) == ("all", "cls")  # methods.yaml's defaults
+    config = train.config_from_form({**TINY_FORM, "prompt_layers": " top:1 ", "head": "verbalizer"})
+    assert (config.prompt_layers, config.head) == ("top:1", "verbalizer")
+    assert "--prompt-layers top:1 --head verbalizer" in train.preview_view({**TINY_FORM, "prompt_layers": "top:1",
+                                                                             "head": "verbalizer"})[2]
+    share = {spec: train.preview_view({**TINY_FORM, "prompt_layers": spec})[1] for spec in ("all", "top:1")}
+    assert share["all"] != share["top:1"]  # fewer layers, fewer trainable parameters
+    assert "top:5" in train.preview_view({**TINY_FORM, "prompt_layers": "top:5"})[0]  # tiny-encoder has 2 layers
+    assert train.config_from_form({**TINY_FORM, "method": "lora", "prompt_layers": "top:1"}).prompt_layers is None
 
 
 def test_refill_takes_the_presets_defaults_for_the_method_and_previews(lab):
