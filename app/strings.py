@@ -258,10 +258,11 @@ PAPERS_INTRO = ("The seed papers' claims, checked on this lab's backbones. Each 
                 "judges it from their finished runs by the stated rule, and says so when it disagrees. The quick "
                 "mode fits about an hour on a 2-core CPU (one seed, small budgets); the full mode uses the presets' "
                 "epochs and three seeds (a GPU). From the command line: `python -m core.reproduce --quick`.")
-PAPERS_CLAIMS = "The claims"
+PAPERS_CLAIMS = "The claims, the papers' figures and how the lab judges each"
+PAPERS_CLAIM_HEADERS = ["claim", "the paper", "how the lab judges it"]
+PAPERS_REPORT_HEADERS = ["claim", "the paper", "the lab", "verdict"]
 PAPERS_QUICK = "Quick mode (about an hour on a CPU)"
 PAPERS_START = "Run the claims"
-PAPERS_TABLE = "The newest report: the paper's figure beside the lab's"
 PAPERS_NO_REPORT = "No claims report in this lab yet: run one here or with `python -m core.reproduce --quick`."
 PAPERS_REPORT = "Report `{name}` ({mode} mode): {done} of {total} runs finished. {state}"
 PAPERS_RUNNING = "Still running; verdicts fill in as runs finish."

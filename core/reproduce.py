@@ -4,7 +4,7 @@ one report (markdown, one table, the ablation plots as HTML) that puts the paper
     python -m core.reproduce --quick              # fits about 60 minutes on a 2-core CPU (budgets below)
     python -m core.reproduce                      # the full mode: the presets' epochs, three seeds (a GPU)
     python -m core.reproduce --quick --claims length depth   # some claims only
-    python -m core.reproduce --out reports/x      # again into the same folder: resumes its studies
+    python -m core.reproduce --out runs/reports/x # again into the same folder: resumes its studies
 
 Each claim names its studies (ordinary studies: core/studies.py, so every run is a plain run in the runs
 folder) and a judge that reads their finished runs and says the lab's figure and whether it goes the claim's
@@ -454,7 +454,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.reproduce", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="the CPU budget (about 60 min on 2 cores)")
     parser.add_argument("--claims", nargs="+", help="claim ids (default: all)")
-    parser.add_argument("--out", help="report folder (default: reports/<date>-<mode>); again: resume it")
+    parser.add_argument("--out", help="report folder (default: <runs folder>/reports/<date>-<mode>, where the web "
+                                      "lab's Papers tab finds it); again: resume it")
     parser.add_argument("--runs", help="runs folder (default: $PROMPT_LAB_RUNS or ./runs)")
     parser.add_argument("--list", action="store_true", help="list the claims and exit")
     parser.add_argument("--no-wait", action="store_true", help="queue the first stage and write what is there")
@@ -473,8 +474,8 @@ def main(argv=None) -> int:
     if any(c.id == "shallow-behind" for c in chosen) and "close-to-ft" not in {c.id for c in chosen}:
         chosen.insert(0, known["close-to-ft"])  # its runs
     mode = "quick" if args.quick else "full"
-    out = Path(args.out or f"reports/{time.strftime('%Y%m%d-%H%M%S')}-{mode}")
     store = RunStore(args.runs)
+    out = Path(args.out) if args.out else store.root / "reports" / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
     try:
         started = time.time()
         table = run_report(JobManager(store), out, mode, chosen, wait=not args.no_wait,

@@ -53,6 +53,13 @@ def claims_rows() -> list[list[str]]:
     return [[c.text, c.paper, c.rule] for c in claims()]
 
 
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A markdown table (it wraps long cells, where a Dataframe clips them)."""
+    cell = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    return "\n".join(["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers),
+                      *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)])
+
+
 def report_view() -> tuple[str, list[list[str]] | None]:
     """-> (a line on the newest report and its progress, its table: claim, the paper, the lab, verdict)."""
     from core.reproduce import claims, judge_all, report_studies
@@ -93,15 +100,14 @@ def start(quick: bool) -> str:
 
 def build() -> dict:
     gr.Markdown(S.PAPERS_INTRO)
-    gr.Dataframe(claims_rows(), headers=["claim", "the paper", "how the lab judges it"], wrap=True,
-                 interactive=False, label=S.PAPERS_CLAIMS)
+    with gr.Accordion(S.PAPERS_CLAIMS, open=False):
+        gr.Markdown(markdown_table(S.PAPERS_CLAIM_HEADERS, claims_rows()))
     with gr.Row():
         quick = gr.Checkbox(True, label=S.PAPERS_QUICK)
         start_button = gr.Button(S.PAPERS_START, variant="primary")
     message = gr.HTML()
     status = gr.Markdown()
-    table = gr.Dataframe(headers=["claim", "the paper", "the lab", "verdict"], wrap=True, interactive=False,
-                         label=S.PAPERS_TABLE)
+    table = gr.Markdown()
     timer = gr.Timer(TICK_SECONDS)
 
     def on_start(is_quick):
@@ -112,7 +118,7 @@ def build() -> dict:
 
     def on_tick():
         line, rows = report_view()
-        return line, rows
+        return line, markdown_table(S.PAPERS_REPORT_HEADERS, rows) if rows else ""
 
     start_button.click(on_start, quick, message, api_name="start_claims")
     timer.tick(on_tick, None, [status, table], show_progress="hidden", api_visibility="undocumented")
