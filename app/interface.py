@@ -13,7 +13,7 @@ from app import lab as lab_state
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, message_of
-from app.tabs import classroom, compare, inspect, papers, runs, studies, train
+from app.tabs import classroom, compare, inspect, papers, runs, studies, train, transfer
 
 THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="slate")
 CSS = """
@@ -96,6 +96,8 @@ def build_demo() -> gr.Blocks:
                 k = classroom.build()
             with gr.Tab(S.TAB_STUDIES, id="studies") as studies_tab:
                 st = studies.build()
+            with gr.Tab(S.TAB_TRANSFER, id="transfer") as transfer_tab:
+                tr = transfer.build()
             with gr.Tab(S.TAB_PAPERS, id="papers") as papers_tab:
                 pp = papers.build()
         new_run = gr.Textbox(visible=False)  # the id Train returns, for API clients
@@ -110,6 +112,7 @@ def build_demo() -> gr.Blocks:
                            api_visibility="undocumented")
         compare_tab.select(c["refresh_choices"], None, c["runs"], concurrency_limit=None,
                            api_visibility="undocumented")
+        transfer_tab.select(tr["refresh"], None, tr["outputs"], concurrency_limit=None, api_visibility="undocumented")
         papers_tab.select(pp["refresh"], None, pp["outputs"], concurrency_limit=None, api_visibility="undocumented")
         studies_tab.select(st["refresh_choices"], st["picker"], st["picker"], concurrency_limit=None,
                            api_visibility="undocumented")

@@ -2,8 +2,9 @@
 
 SPoT (Vu et al., 2022) and "On Transferability of Prompt Tuning" (Su et al., 2022) ask which trained
 prompts help which tasks, zero-shot and as an initialisation, and what predicts it; PPT (Gu et al., 2022)
-pre-trains prompts on self-supervised data first. core/studies.py plans and queues the runs; this module
-measures them:
+pre-trains prompts on self-supervised data first. Sections 1-5 measure finished runs; section 6 makes the
+whole study one command (`run_transfer`, `python -m core.transfer --quick`): it plans the runs as ordinary
+studies (core/studies.py), runs them in stages, and writes the report (transfer.md, transfer.json, plots/):
 
     qualified, refused = transfer_pairs(["sentiment", "nli"], ["sentiment", "nli"], method="prompt-tuning")
     metrics = evaluate_on("runs/<sst>", "sentiment-2")            # zero-shot: the source's prompt AND head
@@ -13,8 +14,8 @@ measures them:
     rank_correlation(similarities, gains)                          # Spearman over pairs
     task = pretraining_task(task_texts(load_task("qa")), n=400)   # PPT-style next-sentence pairs
 
-Everything here reads finished run folders (config.yaml, metrics.jsonl, trained.safetensors) and
-trains nothing itself. Zero-shot loading is done here rather than through core/methods/transfer.py
+The measurements read finished run folders (config.yaml, metrics.jsonl, trained.safetensors) and train
+nothing themselves; section 6 trains only through the job manager (a worker process per run). Zero-shot loading is done here rather than through core/methods/transfer.py
 (`init_from`), which moves prompts only, never heads.
 """
 from __future__ import annotations
@@ -560,3 +561,668 @@ def save_task(task: Task, folder: str | Path) -> str:
     for split, examples in (("train", task.train), ("dev", task.dev)):
         (folder / f"{split}.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples), encoding="utf-8")
     return str(folder)
+
+
+# -- 6. the transfer study: plan the runs, run them in stages, analyse, report ------------------------
+#
+#   spec = load_transfer_spec("transfer")                  # presets/transfer/transfer.yaml, or a YAML file
+#   run_transfer(JobManager(RunStore()), spec, "quick", Path("runs/transfers/x"))   # again: resumes
+#
+# Stage 1: every task from scratch (the "sources" study); these runs are each task's own prompt (the
+# zero-shot matrix's diagonal) and the from-scratch baselines of stage 2. PPT's pre-training run starts
+# beside them. Stage 2: every target from every other source's trained prompt (`init_from`, one study per
+# seed, so a target of seed s starts from the source of seed s), and the few-shot PPT targets from random,
+# vocabulary and pre-trained prompts. Then the analysis runs here, reading the finished run folders.
+
+TRANSFER_PRESETS = Path(__file__).resolve().parent.parent / "presets" / "transfer"
+SET_BY_STUDY = ("task", "init_from", "seed", "out", "tasks")  # per run, never in `base`
+MODE_KEYS = ("tasks", "seeds", "ppt", "zero_shot_examples")  # what a mode may change beside RunConfig fields
+PPT_KEYS = {"targets": "few-shot target tasks", "examples": "training examples per target (PPT: 32)",
+            "texts_from": "presets whose training texts build the pre-training data", "kind": "next-sentence or shuffled",
+            "n": "pre-training examples built", "pretraining": "RunConfig fields of the pre-training run"}
+PPT_DATA = "ppt-data"  # inside the runs folder: a pre-training run's config names this folder as its task
+
+
+def _fields() -> set[str]:
+    return {f.name for f in dataclasses.fields(RunConfig)}
+
+
+@dataclasses.dataclass
+class TransferSpec:
+    """A transfer study over `tasks` (each is a source and a target) on one backbone and method."""
+    name: str
+    tasks: list
+    base: dict
+    seeds: list = dataclasses.field(default_factory=lambda: [1])
+    modes: dict = dataclasses.field(default_factory=dict)
+    budget: dict = dataclasses.field(default_factory=dict)
+    ppt: dict = dataclasses.field(default_factory=dict)
+    zero_shot_examples: int | None = None  # dev examples per zero-shot evaluation (None: all)
+    on_examples: int = 32  # target dev inputs the activated-neuron overlap (ON) reads
+    description: str = ""
+    kind: str = "transfer"
+
+    def __post_init__(self):
+        def need(ok, message):
+            if not ok:
+                raise ConfigError(f"transfer study: {message}")
+        fields = _fields()
+        need(self.kind == "transfer", f"kind must be 'transfer', got {self.kind!r}")
+        need(isinstance(self.name, str) and self.name.strip() != "", "name must be a non-empty text")
+        need(isinstance(self.base, dict), "base must be a mapping of RunConfig fields (backbone, method, ...)")
+        need(isinstance(self.modes, dict) and all(isinstance(m, dict) for m in self.modes.values()),
+             "modes must map a mode name (quick, full) to what it overrides")
+        need(isinstance(self.budget, dict), "budget must map a mode to its budget in words")
+        for where, keys, extra in [("base", self.base, set()),
+                                   *[(f"modes.{m}", o, set(MODE_KEYS)) for m, o in self.modes.items()]]:
+            unknown = sorted(set(keys) - fields - extra)
+            need(not unknown, f"{where} names unknown config fields {', '.join(map(str, unknown))} "
+                              f"(known: {', '.join(sorted(fields | extra))})")
+            fixed = sorted((set(keys) - extra) & set(SET_BY_STUDY))  # a mode's `tasks` is the study's task list
+            need(not fixed, f"{where} sets {', '.join(fixed)}, which the study sets per run (tasks: list them in "
+                            "`tasks`; seeds in `seeds`)")
+        from core.methods import get_method
+        method = self.base.get("method", RunConfig.method)
+        try:
+            knobs = get_method(method).knobs
+        except MethodError as error:
+            raise ConfigError(f"transfer study: base.method: {error}") from None
+        need("init_from" in knobs, f"method {method} trains no soft prompt that another run can start from "
+                                   f"(init_from); use prompt-tuning, p-tuning, prefix-tuning or p-tuning-v2")
+        self._check_plan(self)
+        for mode in self.modes:
+            try:  # the mode's plan validates itself as it is built (a TransferSpec with no modes)
+                self.for_mode(mode)
+            except ConfigError as error:
+                raise ConfigError(f"{error} (in mode {mode})") from None
+
+    @staticmethod
+    def _check_plan(plan: "TransferSpec"):
+        def need(ok, message):
+            if not ok:
+                raise ConfigError(f"transfer study: {message}")
+        need(isinstance(plan.tasks, list) and len(plan.tasks) >= 2 and all(isinstance(t, str) and t.strip()
+                                                                           for t in plan.tasks),
+             "tasks must list two or more tasks (presets, files), each a source and a target")
+        need(len(set(plan.tasks)) == len(plan.tasks), "tasks repeats a task")
+        need(isinstance(plan.seeds, list) and plan.seeds and all(isinstance(s, int) and not isinstance(s, bool)
+                                                                 for s in plan.seeds)
+             and len(set(plan.seeds)) == len(plan.seeds), "seeds must be a list of different whole numbers")
+        need(plan.zero_shot_examples is None or (isinstance(plan.zero_shot_examples, int)
+                                                 and plan.zero_shot_examples >= 1),
+             "zero_shot_examples must be a whole number, at least 1 (or left out: the whole dev set)")
+        need(isinstance(plan.on_examples, int) and plan.on_examples >= 1, "on_examples must be a whole number >= 1")
+        ppt = plan.ppt
+        need(isinstance(ppt, dict), "ppt must be a mapping (targets, examples, texts_from, kind, n, pretraining)")
+        if ppt:
+            unknown = sorted(set(ppt) - set(PPT_KEYS))
+            need(not unknown, f"ppt has unknown keys {', '.join(map(str, unknown))} (known: "
+                              + "; ".join(f"{k}: {v}" for k, v in PPT_KEYS.items()) + ")")
+            need(isinstance(ppt.get("targets"), list) and ppt["targets"] and all(
+                isinstance(t, str) and t.strip() for t in ppt["targets"]), "ppt.targets must list one or more tasks")
+            need(isinstance(ppt.get("texts_from"), list) and ppt["texts_from"] and all(
+                isinstance(t, str) and t.strip() for t in ppt["texts_from"]),
+                 "ppt.texts_from must list the task presets whose texts build the pre-training data")
+            examples, n = ppt.get("examples", 32), ppt.get("n", 400)
+            need(isinstance(examples, int) and not isinstance(examples, bool) and examples >= 1,
+                 "ppt.examples must be a whole number, at least 1")
+            need(isinstance(n, int) and not isinstance(n, bool) and n >= 4, "ppt.n must be a whole number >= 4")
+            need(ppt.get("kind", "next-sentence") in KINDS, f"ppt.kind must be one of {', '.join(KINDS)}")
+            pretraining = ppt.get("pretraining", {})
+            need(isinstance(pretraining, dict), "ppt.pretraining must be a mapping of RunConfig fields")
+            unknown = sorted(set(pretraining) - _fields())
+            need(not unknown, f"ppt.pretraining names unknown config fields {', '.join(map(str, unknown))}")
+            fixed = sorted(set(pretraining) & set(SET_BY_STUDY))
+            need(not fixed, f"ppt.pretraining sets {', '.join(fixed)}, which the study sets")
+        try:  # every run config the plan makes is valid (the run folders are placeholders)
+            for config in [{**plan.base, "task": t} for t in plan.tasks] + [
+                    {**plan.base, "task": t, "init_from": ["<source run>"]} for t in plan.tasks[:1]] + (
+                    [{**plan.base, **ppt.get("pretraining", {}), "task": "<pre-training data>"}]
+                    + [{**plan.base, "task": t, "max_train_examples": ppt.get("examples", 32)} for t in ppt["targets"]]
+                    if ppt else []):
+                RunConfig.from_dict(config)
+        except ConfigError as error:
+            raise ConfigError(f"transfer study: a planned run is not valid: {error}") from None
+
+    @classmethod
+    def from_dict(cls, data) -> "TransferSpec":
+        if not isinstance(data, dict):
+            raise ConfigError("transfer study: a mapping with kind: transfer, name, tasks, base, seeds, modes, ppt")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"transfer study: unknown keys {', '.join(map(str, unknown))} "
+                              f"(known: {', '.join(sorted(known))})")
+        return cls(**data)
+
+    @classmethod
+    def from_yaml(cls, text: str) -> "TransferSpec":
+        import yaml
+        try:
+            return cls.from_dict(yaml.safe_load(text))
+        except yaml.YAMLError as error:
+            raise ConfigError(f"transfer study: not valid YAML ({error})") from None
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def for_mode(self, mode: str | None) -> "TransferSpec":
+        """The study as run in `mode`: its RunConfig fields over `base`; its tasks, seeds, zero_shot_examples
+        in place of the study's; its `ppt` keys over the study's (`ppt.pretraining` merged too)."""
+        if not self.modes:
+            return self
+        if mode not in self.modes:
+            raise ConfigError(f"transfer study: mode must be one of {', '.join(self.modes)}, got {mode!r}")
+        overrides = dict(self.modes[mode])
+        swept = {k: overrides.pop(k) for k in MODE_KEYS if k in overrides}
+        ppt = dict(self.ppt)
+        if "ppt" in swept:
+            more = swept.pop("ppt") or {}
+            if not isinstance(more, dict):
+                raise ConfigError(f"transfer study: modes.{mode}.ppt must be a mapping")
+            ppt = {**ppt, **more, "pretraining": {**ppt.get("pretraining", {}), **more.get("pretraining", {})}}
+            ppt = {k: v for k, v in ppt.items() if k != "pretraining" or v}
+        plan = dict(self.__dict__, base={**self.base, **overrides}, ppt=ppt, modes={}, **swept)
+        return TransferSpec(**{f.name: plan[f.name] for f in dataclasses.fields(TransferSpec)})
+
+
+def transfer_presets() -> dict[str, TransferSpec]:
+    """presets/transfer/*.yaml, by file name."""
+    return {p.stem: TransferSpec.from_yaml(p.read_text()) for p in sorted(TRANSFER_PRESETS.glob("*.yaml"))}
+
+
+def load_transfer_spec(name_or_path: str) -> TransferSpec:
+    """A shipped transfer preset by name, or a YAML file (the CLI)."""
+    presets = {p.stem: p for p in TRANSFER_PRESETS.glob("*.yaml")}
+    path = presets.get(name_or_path) or Path(name_or_path).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"transfer study: '{name_or_path}' is neither a transfer preset "
+                          f"({', '.join(sorted(presets)) or 'none'}) nor a YAML file")
+    return TransferSpec.from_yaml(path.read_text())
+
+
+# -- planning: each stage is an ordinary study (core/studies.py) -----------------------------------------
+
+def sources_study(plan: TransferSpec):
+    """Stage 1: every task from scratch, every seed."""
+    from core.studies import StudySpec
+    return StudySpec(name=f"{plan.name}-sources", base=dict(plan.base), grid={"task": list(plan.tasks)},
+                     seeds=list(plan.seeds), x="task", description="transfer: each task's own prompt, from scratch")
+
+
+def init_study(plan: TransferSpec, sources: dict[tuple[str, int], str], seed: int):
+    """Stage 2 for one seed: each target from each other task's trained prompt of that seed (sources:
+    (task, seed) -> run folder of a finished source run). None when no source of that seed finished."""
+    from core.studies import StudySpec
+    variants = [{"task": target, "label": f"from {source}", "init_from": [sources[(source, seed)]]}
+                for target in plan.tasks for source in plan.tasks if source != target and (source, seed) in sources]
+    if not variants:
+        return None
+    return StudySpec(name=f"{plan.name}-init-seed{seed}", base=dict(plan.base), variants=variants, seeds=[seed],
+                     x="label", description="transfer: each target initialised from another task's prompt")
+
+
+def pretraining_data(plan: TransferSpec, folder: Path) -> str:
+    """PPT's self-supervised data from the texts of `ppt.texts_from`, written once to `folder` (kept on resume,
+    so the pre-training run's config keeps naming the same data)."""
+    if (folder / "train.jsonl").is_file() and (folder / "dev.jsonl").is_file():
+        return str(folder)
+    texts = [text for preset in plan.ppt["texts_from"] for text in task_texts(load_task(preset))]
+    task = pretraining_task(texts, kind=plan.ppt.get("kind", "next-sentence"), n=plan.ppt.get("n", 400),
+                            seed=plan.seeds[0], name=f"{plan.name}-ppt")
+    return save_task(task, folder)
+
+
+def pretrain_study(plan: TransferSpec, data: str):
+    """PPT's pre-training run: the study's method on the self-supervised task (first seed)."""
+    from core.studies import StudySpec
+    return StudySpec(name=f"{plan.name}-ppt-pretrain", base={**plan.base, **plan.ppt.get("pretraining", {}),
+                                                             "task": data},
+                     seeds=plan.seeds[:1], description="transfer: PPT prompt pre-training (self-supervised)")
+
+
+def vocab_init_available(plan: TransferSpec) -> bool:
+    from core.methods import get_method
+    return "prompt_init" in get_method(plan.base.get("method", RunConfig.method)).knobs
+
+
+def ppt_study(plan: TransferSpec, target: str, pretrained: str):
+    """Few-shot `target` (ppt.examples training examples) from a random prompt, sampled vocabulary embeddings
+    (where the method has that start: prompt-tuning) and the pre-trained prompt (PPT, Gu et al., 2022)."""
+    from core.studies import StudySpec
+    variants = [{"label": "random", "prompt_init": "random"}] if vocab_init_available(plan) else [{"label": "random"}]
+    if vocab_init_available(plan):
+        variants.append({"label": "vocab", "prompt_init": "vocab"})
+    variants.append({"label": "ppt", "init_from": [pretrained]})
+    return StudySpec(name=f"{plan.name}-ppt-{target}", base={**plan.base, "task": target,
+                                                             "max_train_examples": plan.ppt.get("examples", 32)},
+                     variants=variants, seeds=list(plan.seeds), x="label",
+                     description=f"transfer: few-shot {target} from random, vocabulary and pre-trained prompts")
+
+
+def _finished(store, study) -> list[dict]:
+    from core.studies import progress
+    return [p for p in progress(store, study)["points"] if p["status"] == "finished" and p.get("run")]
+
+
+def transfer_state(out: Path) -> dict:
+    from core.runs import _read_json
+    state = _read_json(Path(out) / "transfer.json", {})
+    return state if isinstance(state, dict) else {}
+
+
+def run_transfer(jobs, spec: TransferSpec, mode: str | None, out: str | Path, say=print, wait: bool = True,
+                 every: float = 5.0) -> dict:
+    """Launch (or resume) the transfer study's stages, watch them, then analyse and write the report.
+    out/transfer.json names its studies: run again on the same folder, what finished is kept and only what
+    did not finish is queued again. -> the results (also in transfer.json)."""
+    import time
+    from core.runs import _write_json
+    from core.studies import StudyStore, launch, progress, resume
+    out = Path(out)
+    plan = spec.for_mode(mode)
+    state = transfer_state(out)
+    if state and (state.get("mode") != mode or state.get("name") != spec.name):
+        raise ConfigError(f"{out} holds transfer study '{state.get('name')}' (mode {state.get('mode') or 'none'}); "
+                          f"write '{spec.name}' (mode {mode or 'none'}) to another folder")
+    out.mkdir(parents=True, exist_ok=True)
+    if not state:
+        slug = re.sub(r"[^A-Za-z0-9-]+", "-", spec.name).strip("-")[:40] or "transfer"
+        state = {"kind": "transfer", "id": f"{time.strftime('%Y%m%d-%H%M%S')}-{slug}", "name": spec.name,
+                 "mode": mode, "spec": spec.to_dict(), "studies": {}, "skipped": {}, "started": time.time()}
+        _write_json(out / "transfer.json", state)
+    store = StudyStore(jobs.store)
+    jobs.start_background()
+    have = {name: store.get(study_id) for name, study_id in state["studies"].items()}
+    for study in have.values():  # written again: what did not finish runs again, once
+        resume(jobs, study)
+
+    def start(name: str, study_spec) -> None:
+        if study_spec is None:
+            return
+        have[name] = launch(jobs, study_spec)
+        state["studies"][name] = have[name].id
+        _write_json(out / "transfer.json", state)
+        say(f"{name}: study {have[name].id}, {len(have[name].points())} runs")
+
+    def complete(name: str) -> bool:
+        return name in have and progress(jobs.store, have[name])["complete"]
+
+    while True:
+        if "sources" not in have:
+            start("sources", sources_study(plan))
+        if plan.ppt and "ppt-pretrain" not in have:
+            data = jobs.store.root / PPT_DATA / state["id"]  # inside the runs folder, never beside it
+            start("ppt-pretrain", pretrain_study(plan, pretraining_data(plan, data)))
+        waiting = False
+        if complete("sources"):
+            sources = {(p["changes"]["task"], p["seed"]): str(jobs.store.root / p["run"])
+                       for p in _finished(jobs.store, have["sources"])}
+            for seed in plan.seeds:
+                name = f"init-seed{seed}"
+                if name not in have and name not in state["skipped"]:
+                    study_spec = init_study(plan, sources, seed)
+                    if study_spec is None:
+                        state["skipped"][name] = f"no source run of seed {seed} finished"
+                        _write_json(out / "transfer.json", state)
+                    start(name, study_spec)
+        else:
+            waiting = True
+        if plan.ppt:
+            if complete("ppt-pretrain"):
+                done = _finished(jobs.store, have["ppt-pretrain"])
+                for target in plan.ppt["targets"]:
+                    name = f"ppt:{target}"
+                    if name in have or name in state["skipped"]:
+                        continue
+                    if not done:
+                        state["skipped"][name] = "the PPT pre-training run did not finish"
+                        _write_json(out / "transfer.json", state)
+                        continue
+                    start(name, ppt_study(plan, target, str(jobs.store.root / done[0]["run"])))
+            else:
+                waiting = True
+        infos = [progress(jobs.store, study) for study in have.values()]
+        if not wait or (not waiting and all(i["complete"] for i in infos)):
+            break
+        say(f"{sum(i['finished'] for i in infos)}/{sum(i['total'] for i in infos)} runs finished", end="\r")
+        time.sleep(every)
+    results = analyse(jobs.store, plan, have, say=say)
+    return write_transfer(out, state, plan, results)
+
+
+# -- analysis: read the finished runs ----------------------------------------------------------------
+
+def _mean(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _median_speedup(values: list) -> float | None:
+    """The median over seeds (inf, "there at once", sorts last); None when no seed reached the threshold."""
+    import statistics
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def analyse(store, plan: TransferSpec, studies: dict, say=print) -> dict:
+    """The four parts of the report from the finished runs: pairs and zero-shot matrix (first seed's runs),
+    transfer as initialisation (every seed), similarity vs gain, PPT. A part that cannot be measured says why
+    in `notes` rather than failing the others."""
+    notes: list[str] = []
+    tasks = list(plan.tasks)
+    sources = {(p["changes"]["task"], p["seed"]): (str(store.root / p["run"]), p.get("metric_name"))
+               for p in (_finished(store, studies["sources"]) if "sources" in studies else [])}
+    seed = plan.seeds[0]
+    own = {t: sources[(t, seed)][0] for t in tasks if (t, seed) in sources}
+    result: dict = {"tasks": tasks, "seed": seed, "notes": notes, "names": {}}
+    for t in tasks:  # a file task is shown by its name (the file's stem), not its path
+        try:
+            result["names"][t] = load_task(t).name
+        except (DataError, ConfigError, OSError):
+            result["names"][t] = t
+
+    # 1. which pairs qualify, and the zero-shot matrix relative to each target's own prompt
+    try:
+        pairs = transfer_pairs(tasks, tasks, RunConfig.from_dict({**plan.base, "task": tasks[0]}))
+        result["pairs"] = {"qualified": [list(p) for p in pairs.qualified], "refused": [list(p) for p in pairs.refused]}
+    except (ConfigError, DataError, MethodError, BackboneError) as error:
+        result["pairs"] = {"qualified": [], "refused": []}
+        notes.append(f"pairs: {error}")
+    result["zero_shot"] = None
+    if own:
+        say(f"zero-shot matrix over {len(own)} tasks", flush=True)
+        try:
+            result["zero_shot"] = transfer_matrix(own, plan.zero_shot_examples)
+        except (ConfigError, DataError, MethodError, BackboneError, ValueError) as error:
+            notes.append(f"zero-shot matrix: {error}")
+    missing = [t for t in tasks if t not in own]
+    if missing:
+        notes.append(f"no finished own run (seed {seed}) for {', '.join(missing)}: left out of the matrix")
+
+    # 2. transfer as initialisation: each (source, target, seed) against the target's scratch run
+    rows = []
+    for name, study in studies.items():
+        if not name.startswith("init-"):
+            continue
+        for p in _finished(store, study):
+            target, source, run_seed = p["changes"]["task"], p["changes"]["label"].removeprefix("from "), p["seed"]
+            if (target, run_seed) not in sources:
+                continue
+            scratch, metric = sources[(target, run_seed)]
+            try:
+                c = init_comparison(read_metrics(scratch), read_metrics(store.root / p["run"]), metric or p["metric_name"])
+            except ValueError as error:
+                notes.append(f"{source} -> {target} (seed {run_seed}): {error}")
+                continue
+            rows.append({"source": source, "target": target, "seed": run_seed, "metric": metric,
+                         "scratch_best": c["scratch"]["best"], "scratch_final": c["scratch"]["final"],
+                         "best": c["initialised"]["best"], "final": c["initialised"]["final"], "gain": c["gain"],
+                         "speedup": c["speedup"], "run": p["run"], "scratch_run": Path(scratch).name})
+    by_pair: dict = {}
+    for row in rows:
+        by_pair.setdefault((row["source"], row["target"]), []).append(row)
+    result["init"] = [{"source": s, "target": t, "n": len(rs), "metric": rs[0]["metric"],
+                       **{k: _mean([r[k] for r in rs]) for k in ("scratch_best", "scratch_final", "best", "final",
+                                                                 "gain")},
+                       "speedup": _median_speedup([r["speedup"] for r in rs]),
+                       "never_reached": sum(r["speedup"] is None for r in rs)}
+                      for (s, t), rs in by_pair.items()]
+    result["init_runs"] = rows
+    gains = {(r["source"], r["target"]): r["gain"] for r in result["init"]}
+
+    # 3. similarity of the two tasks' own prompts (first seed) against the transfer gain
+    similarity = []
+    families = {t: load_task(t).family for t in own}
+    for s in tasks:
+        for t in tasks:
+            if s == t or s not in own or t not in own:
+                continue
+            entry = {"source": s, "target": t, "gain": gains.get((s, t)), "cosine": None, "on": None}
+            try:
+                entry["cosine"] = prompt_cosine(own[s], own[t])
+            except (MethodError, OSError) as error:
+                entry["cosine_note"] = str(error)
+            if families[s] != families[t]:  # asked before two models load for nothing
+                entry["on_note"] = (f"ON reads one set of inputs with both prompts: {families[s]} and "
+                                    f"{families[t]} tasks cannot share them")
+            else:
+                try:  # the target's own dev inputs: what the transferred prompt will read
+                    entry["on"] = on_similarity(own[t], own[s], n=plan.on_examples)["overlap"]
+                except (MethodError, ConfigError, DataError, BackboneError) as error:
+                    entry["on_note"] = str(error)
+            similarity.append(entry)
+    result["similarity"] = similarity
+    result["correlation"] = {}
+    for key in ("cosine", "on"):
+        values = {(e["source"], e["target"]): e[key] for e in similarity}
+        try:
+            result["correlation"][key] = rank_correlation(values, gains)
+        except ValueError as error:
+            result["correlation"][key] = {"rho": None, "p": None, "note": str(error)}
+
+    # 4. PPT: few-shot targets from random, vocabulary and pre-trained prompts
+    ppt = []
+    for name, study in studies.items():
+        if not name.startswith("ppt:"):
+            continue
+        target, finished = name.removeprefix("ppt:"), _finished(store, study)
+        curves = {}
+        for p in finished:
+            curves.setdefault(p["changes"]["label"], {})[p["seed"]] = (read_metrics(store.root / p["run"]),
+                                                                     p["metric_name"])
+        for label, by_seed in curves.items():
+            metric = next(iter(by_seed.values()))[1]
+            try:
+                scores = [best_and_final(rows_, metric) for rows_, _ in by_seed.values()]
+                speedups = [convergence_speedup(curves["random"][s][0], rows_, metric)
+                            for s, (rows_, _) in by_seed.items() if label != "random" and s in curves.get("random", {})]
+            except ValueError as error:
+                notes.append(f"ppt {target} {label}: {error}")
+                continue
+            ppt.append({"target": target, "init": label, "metric": metric, "n": len(scores),
+                        "best": _mean([x["best"] for x in scores]), "final": _mean([x["final"] for x in scores]),
+                        "speedup_vs_random": _median_speedup(speedups) if speedups else None})
+    result["ppt"] = ppt
+    if plan.ppt and not vocab_init_available(plan):
+        notes.append(f"PPT: {plan.base.get('method')} has no vocabulary initialisation (only prompt-tuning "
+                     "samples its prompt from vocabulary embeddings), so that arm is left out")
+    return result
+
+
+# -- the report: transfer.md, transfer.json, plots/*.html ----------------------------------------------
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def _times(value) -> str:
+    if value is None:
+        return "never"
+    return "∞ (at once)" if value == math.inf else f"{value:.2f}×"
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    clean = lambda cell: str(cell).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *["| " + " | ".join(clean(c) for c in row) + " |" for row in rows]]
+
+
+def _json_safe(value):
+    """inf (a speed-up "at once") as the text "inf": strict JSON readers refuse Infinity."""
+    if isinstance(value, float) and math.isinf(value):
+        return "inf"
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _from_json(value):
+    if value == "inf":
+        return math.inf
+    if isinstance(value, dict):
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
+def _names(results: dict):
+    """task as given (a preset, a file path) -> the name shown."""
+    names = results.get("names") or {}
+    return lambda task: names.get(task, task)
+
+
+def report_markdown(plan: TransferSpec, mode: str | None, results: dict) -> str:
+    """The report's tables, in the order of the issue: pairs, zero-shot, initialisation, similarity, PPT."""
+    import time
+    tasks, n = results["tasks"], _names(results)
+    lines = [f"# Soft-prompt transfer: {plan.name} ({mode or 'as written'} mode)", "",
+             f"Written {time.strftime('%Y-%m-%d %H:%M')}. Backbone {plan.base.get('backbone', RunConfig.backbone)}, "
+             f"method {plan.base.get('method', RunConfig.method)}; tasks {', '.join(map(n, tasks))}; seeds "
+             f"{', '.join(map(str, plan.seeds))}. Figures are dev metrics (%) of the runs in the lab.", "",
+             "## 1. Zero-shot transfer", "", "Which (source → target) pairs can be evaluated as trained, and why:", ""]
+    pairs = results.get("pairs", {})
+    lines += _table(["source", "target", "why it qualifies"], [p for p in pairs.get("qualified", []) if p[0] != p[1]]
+                    or [["–", "–", "no pair of two different tasks qualifies (only the diagonal)"]])
+    lines += ["", "Refused pairs:", ""]
+    lines += _table(["source", "target", "why not"], pairs.get("refused", []) or [["–", "–", "none"]])
+    zero = results.get("zero_shot")
+    if zero:
+        lines += ["", "Relative score: zero-shot metric on the target ÷ the target's own prompt (the diagonal is "
+                      "1.00; – is a refused pair). In brackets the absolute zero-shot metric (%).", ""]
+        lines += _table(["source \\ target", *map(n, zero["tasks"])], [
+            [n(s), *(("–" if zero["relative"][s][t] is None else f"{zero['relative'][s][t]:.2f}")
+                  + (f" ({_pct(zero['absolute'][s][t])})" if zero["absolute"][s][t] is not None else "")
+                  for t in zero["tasks"])] for s in zero["tasks"]])
+    else:
+        lines += ["", "No zero-shot matrix (no finished source run)."]
+    lines += ["", "## 2. Transfer as initialisation", "",
+              "Each target trained from another task's prompt against the same target from a random start (its "
+              "stage-1 run). Speed-up: steps the scratch run needs to reach 90% of its best, divided by the steps "
+              "the initialised run needs (Su et al., 2022); 'never': it did not get there. Means over seeds, "
+              "median speed-up.", ""]
+    lines += _table(["source → target", "scratch best", "init best", "gain", "scratch final", "init final",
+                     "speed-up", "seeds"],
+                    [[f"{n(r['source'])} → {n(r['target'])}", _pct(r["scratch_best"]), _pct(r["best"]),
+                      f"{100 * r['gain']:+.1f}", _pct(r["scratch_final"]), _pct(r["final"]), _times(r["speedup"]),
+                      r["n"]] for r in results.get("init", [])] or [["no finished pair yet", *["–"] * 7]])
+    speed = {(r["source"], r["target"]): r["speedup"] for r in results.get("init", [])}
+    lines += ["", "Speed-up matrix (source row → target column):", ""]
+    lines += _table(["source \\ target", *map(n, tasks)], [[n(s), *("·" if s == t else _times(speed[(s, t)]) if (s, t) in speed
+                                                        else "–" for t in tasks)] for s in tasks])
+    lines += ["", "## 3. Prompt similarity as a predictor of the gain", "",
+              "Cosine: of the two tasks' own prompts, tokens averaged (SPoT). ON: overlap of the top 10% "
+              "feed-forward neurons each prompt activates on the target's dev inputs (Su et al., 2022); it needs "
+              "two tasks of one family.", ""]
+    lines += _table(["source → target", "cosine", "ON", "gain"],
+                    [[f"{n(e['source'])} → {n(e['target'])}", "–" if e["cosine"] is None else f"{e['cosine']:.3f}",
+                      "–" if e["on"] is None else f"{e['on']:.3f}",
+                      "–" if e["gain"] is None else f"{100 * e['gain']:+.1f}"] for e in results.get("similarity", [])]
+                    or [["–", "–", "–", "–"]])
+    lines += ["", "Spearman rank correlation with the gain:", ""]
+    corr = results.get("correlation", {})
+    lines += _table(["predictor", "rho", "p", "pairs / note"],
+                    [[k, "–" if c.get("rho") is None else f"{c['rho']:.3f}",
+                      "–" if c.get("p") is None else f"{c['p']:.3g}",
+                      c.get("note") or (f"{c.get('pairs')} pairs" + ("; one side is constant" if c.get("rho") is None
+                                                                      else ""))]
+                     for k, c in corr.items()])
+    lines += ["", "## 4. Prompt pre-training (PPT)", ""]
+    if plan.ppt:
+        lines += [f"A prompt pre-trained on {plan.ppt.get('kind', 'next-sentence')} pairs built from the texts of "
+                  f"{', '.join(plan.ppt['texts_from'])}, then each target trained on {plan.ppt.get('examples', 32)} "
+                  "examples from it, from a random prompt and from sampled vocabulary embeddings.", ""]
+        lines += _table(["target", "start", "best", "final", "speed-up vs random", "seeds"],
+                        [[n(r["target"]), r["init"], _pct(r["best"]), _pct(r["final"]),
+                          "·" if r["init"] == "random" else _times(r["speedup_vs_random"]), r["n"]]
+                         for r in results.get("ppt", [])] or [["no finished run yet", *["–"] * 5]])
+    else:
+        lines.append("Not part of this study (no `ppt`).")
+    if results.get("notes"):
+        lines += ["", "## Notes", "", *[f"- {n}" for n in results["notes"]]]
+    return "\n".join(lines) + "\n"
+
+
+def zero_shot_figure(results: dict):
+    """Heatmap: relative zero-shot score, source rows × target columns; refused pairs blank."""
+    import plotly.graph_objects as go
+    zero = results.get("zero_shot")
+    if not zero:
+        return None
+    tasks, labels = zero["tasks"], [_names(results)(t) for t in zero["tasks"]]
+    z = [[zero["relative"][s][t] for t in tasks] for s in tasks]
+    text = [["refused" if v is None else f"{v:.2f}" for v in row] for row in z]
+    figure = go.Figure(go.Heatmap(z=z, x=labels, y=labels, text=text, texttemplate="%{text}", colorscale="Viridis",
+                                  hovertemplate="%{y} → %{x}: %{text}<extra></extra>"))
+    figure.update_layout(title="Zero-shot transfer relative to the target's own prompt", xaxis_title="target",
+                         yaxis_title="source", yaxis_autorange="reversed", template="plotly_white", height=420)
+    return figure
+
+
+def speedup_figure(results: dict):
+    """Heatmap: convergence speed-up of each target initialised from each source (text: speed-up and gain)."""
+    import plotly.graph_objects as go
+    tasks, init = results["tasks"], {(r["source"], r["target"]): r for r in results.get("init", [])}
+    if not init:
+        return None
+    cap = lambda v: None if v is None else min(v, 10.0)  # noqa: E731 - inf shown as 10 on the colour scale
+    z = [[cap(init[(s, t)]["speedup"]) if (s, t) in init else None for t in tasks] for s in tasks]
+    text = [[f"{_times(init[(s, t)]['speedup'])}<br>{100 * init[(s, t)]['gain']:+.1f}" if (s, t) in init else ""
+             for t in tasks] for s in tasks]
+    labels = [_names(results)(t) for t in tasks]
+    figure = go.Figure(go.Heatmap(z=z, x=labels, y=labels, text=text, texttemplate="%{text}", colorscale="RdBu",
+                                  zmid=1.0, hovertemplate="%{y} → %{x}: %{text}<extra></extra>"))
+    figure.update_layout(title="Transfer as initialisation: speed-up (and gain in points)", xaxis_title="target",
+                         yaxis_title="source", yaxis_autorange="reversed", template="plotly_white", height=420)
+    return figure
+
+
+def similarity_figure(results: dict):
+    """Scatter: gain against each similarity (cosine, ON), one marker per (source, target)."""
+    import plotly.graph_objects as go
+    figure, n = go.Figure(), _names(results)
+    corr = results.get("correlation", {})
+    for key, name in (("cosine", "cosine of averaged prompts"), ("on", "activated-neuron overlap (ON)")):
+        points = [e for e in results.get("similarity", []) if e[key] is not None and e["gain"] is not None]
+        if not points:
+            continue
+        rho = corr.get(key, {}).get("rho")
+        figure.add_trace(go.Scatter(x=[e[key] for e in points], y=[100 * e["gain"] for e in points],
+                                    mode="markers+text", text=[f"{n(e['source'])}→{n(e['target'])}" for e in points],
+                                    textposition="top center",
+                                    name=name + ("" if rho is None else f" (Spearman ρ {rho:.2f})")))
+    if not figure.data:
+        return None
+    figure.update_layout(title="Prompt similarity against the transfer gain", xaxis_title="similarity",
+                         yaxis_title="gain in best dev metric (points)", template="plotly_white", height=420,
+                         legend={"orientation": "h", "y": -0.2})
+    return figure
+
+
+FIGURES = {"zero-shot": zero_shot_figure, "speedup": speedup_figure, "similarity": similarity_figure}
+
+
+def write_transfer(out: Path, state: dict, plan: TransferSpec, results: dict) -> dict:
+    """transfer.md, transfer.json (the state and the numbers) and plots/<figure>.html. -> the results."""
+    import time
+    import plotly.offline
+    from core.runs import _write_json
+    plots = out / "plots"
+    plots.mkdir(exist_ok=True)
+    (plots / "plotly.min.js").write_text(plotly.offline.get_plotlyjs())
+    for name, build in FIGURES.items():
+        figure = build(results)
+        if figure is not None:
+            figure.write_html(plots / f"{name}.html", include_plotlyjs="directory")
+    (out / "transfer.md").write_text(report_markdown(plan, state.get("mode"), results))
+    _write_json(out / "transfer.json", {**state, "results": _json_safe(results), "written": time.time()})
+    return results
+
+
+def read_results(out: str | Path) -> dict | None:
+    """A report folder's results (inf restored), or None before its analysis ran."""
+    results = transfer_state(Path(out)).get("results")
+    return _from_json(results) if isinstance(results, dict) else None

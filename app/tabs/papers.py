@@ -9,20 +9,18 @@ report's folder is inside the runs folder (reports/<date>-<mode>) and is never s
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import gradio as gr
 
+from app import background
 from app import lab as lab_state
 from app import strings as S
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 
 TICK_SECONDS = 5.0
-ROOT = Path(__file__).resolve().parent.parent.parent
+ALLOW = "PROMPT_LAB_CLAIMS_REPORT"
 VERDICT = {True: "✅ agrees", False: "❌ disagrees", None: "… no verdict yet"}
 
 
@@ -31,20 +29,12 @@ def reports_folder() -> Path:
 
 
 def newest_report() -> Path | None:
-    folder = reports_folder()
-    found = sorted((p for p in folder.iterdir() if (p / "reproduce.json").is_file() and not p.is_symlink()),
-                   reverse=True) if folder.is_dir() else []
-    return found[0] if found else None
+    return background.newest(reports_folder(), "reproduce.json")
 
 
 def running() -> bool:
-    """A report process of this lab is alive (its pid file names a live process started for it)."""
-    from core.worker import process_start
-    try:
-        pid, start = (reports_folder() / "running.pid").read_text().split()
-        return process_start(int(pid)) == start
-    except (OSError, ValueError):
-        return False
+    """A report process of this lab is alive."""
+    return background.running(reports_folder())
 
 
 def claims_rows() -> list[list[str]]:
@@ -79,22 +69,15 @@ def report_view() -> tuple[str, list[list[str]] | None]:
 
 def start(quick: bool) -> str:
     """Start the claims report in its own process, unless one is running. -> a message."""
-    from core.worker import process_start
     lab = lab_state.current()
-    if lab.shared and os.environ.get("PROMPT_LAB_CLAIMS_REPORT", "").strip() not in ("1", "true", "yes", "on"):
+    if lab.shared and not background.allowed(ALLOW):
         raise ValueError(S.PAPERS_OFF)
     if running():
         raise ValueError(S.PAPERS_BUSY)
-    folder = reports_folder()
-    folder.mkdir(exist_ok=True)
     mode = "quick" if quick else "full"
-    out = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
-    command = [sys.executable, "-m", "core.reproduce", "--runs", str(lab.root), "--out", str(out)]
-    with open(folder / "reproduce.log", "ab") as log:
-        child = subprocess.Popen(command + (["--quick"] if quick else []), cwd=ROOT, stdout=log,
-                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    (folder / "running.pid").write_text(f"{child.pid} {process_start(child.pid)}")
+    out = reports_folder() / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
+    background.start("core.reproduce", ["--runs", str(lab.root), "--out", str(out)] + (["--quick"] if quick else []),
+                     reports_folder(), "reproduce.log")
     return info_box(S.PAPERS_STARTED.format(mode=mode))
 
 
