@@ -183,8 +183,9 @@ def test_the_run_list_and_inspect_views_read_a_multitask_run(tasks, tmp_path, mo
         assert shown["error"] == "" and shown["view"] == "tags" and MEAN in shown["summary"]
         view = runs.run_view(run.id)
         assert not any("Traceback" in str(v) for v in view.values())
-        table = compare.compare_view([run.id])[0]
-        assert len(table) == 1 and any(MEAN in str(cell) for cell in table[0])
+        table = compare.compare_view([run.id])[0]  # the run's mean, then a row per task
+        assert len(table) == 3 and any(MEAN in str(cell) for cell in table[0])
+        assert [row[0] for row in table[1:]] == [f"{run.id} · {key}" for key in run.final()["per_task"]]
     finally:
         lab_state._LAB = None
 

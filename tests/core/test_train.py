@@ -111,7 +111,7 @@ def test_soft_prompt_transfer_starts_from_the_source_prompt(tmp_path, capsys):
 
 def test_each_epoch_draws_a_new_order_and_a_seed_repeats_the_run():
     from core.setup import setup
-    from conftest import tiny_task
+    from tests.conftest import tiny_task
 
     def orders(seed: int) -> list[list[int]]:
         s = setup(RunConfig(task="t", backbone="tiny-encoder", method="p-tuning-v2", seed=seed, batch_size=2),

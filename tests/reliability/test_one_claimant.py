@@ -105,7 +105,9 @@ def test_a_cli_run_is_left_alone_by_a_scheduler_and_sigterm_aborts_it(root):
     try:
         def cli_run():
             ids = [p.name for p in root.iterdir() if p.is_dir() and p.name != bystander.id]
-            return ids[0] if ids and status_of(root, ids[0]).get("pid") == cli.pid else None
+            # status.json (with the pid) is written just before the index row: wait for both
+            return ids[0] if ids and status_of(root, ids[0]).get("pid") == cli.pid and ids[0] in index_rows(root) \
+                else None
         run_id = wait_for(cli_run, timeout=90, what="the CLI's run folder")
         status = status_of(root, run_id)
         assert (status["status"], status["runner"]) == ("running", "cli")
