@@ -140,3 +140,12 @@ def test_the_transfer_judge_reads_the_convergence_speedup():
     assert agrees is True and "nli → sentiment: speed-up 3.00x" in text  # 90% of 0.8: step 30 vs step 10
     curves["nli"] = [0.5, 0.55, 0.6, 0.65]  # never reaches it: no speed-up can be stated
     assert reproduce.judge_transfer(r)[1] is None
+
+
+def test_reparameterization_is_judged_at_each_settings_best_rate():
+    rows = {"reparameterization": [({"task": t, "reparameterize": flag, "lr": lr}, v) for t, flag, lr, v in [
+        ("sentiment", True, 1e-3, 0.84), ("sentiment", True, 1e-2, 0.50), ("sentiment", False, 1e-3, 0.70),
+        ("sentiment", False, 1e-2, 0.85), ("ner", True, 1e-3, 0.78), ("ner", True, 1e-2, 0.0),
+        ("ner", False, 1e-3, 0.60), ("ner", False, 1e-2, 0.79)]]}
+    text, agrees = reproduce.judge_reparameterization(fake(rows))
+    assert agrees is True and "sentiment -1.0" in text and "ner -1.0" in text  # not the 1e-2 MLP's collapse
