@@ -151,7 +151,7 @@ def judge_length(r: Results) -> tuple[str, bool | None]:
     text = f"best length: sentiment {simple}, ner {hard}"
     if simple is None or hard is None:
         return text, None
-    return text, simple <= hard
+    return text, simple < hard  # the same best length on both shows no preference by difficulty
 
 
 def judge_depth(r: Results) -> tuple[str, bool | None]:
@@ -291,7 +291,7 @@ def claims() -> list[Claim]:
         Claim("length", "Simple classification tasks prefer shorter prompts, hard sequence tasks longer ones",
               "P-tuning v2 §4.3, Fig. 4: best length under 20 on simple classification, around 100 on hard "
               "sequence labelling",
-              "the best prompt length on sentiment is at most the best on ner",
+              "the best prompt length on sentiment is shorter than the best on ner",
               {"prompt-length": load_spec("prompt-length")}, judge_length),
         Claim("depth", "Deep prompts in the top layers matter more than in the bottom layers",
               "P-tuning v2 §4.3, Fig. 5 (RoBERTa-large, RTE/BoolQ): top-k beats bottom-k at equal k",

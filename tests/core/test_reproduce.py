@@ -63,6 +63,8 @@ def test_length_depth_and_reparameterization_judges():
     length["prompt-length"][0] = ({"task": "sentiment", "prompt_length": 4}, 0.5)
     length["prompt-length"][3] = ({"task": "ner", "prompt_length": 32}, 0.55)
     assert reproduce.judge_length(fake(length)) == ("best length: sentiment 32, ner 4", False)
+    length["prompt-length"][2] = ({"task": "ner", "prompt_length": 4}, 0.1)
+    assert reproduce.judge_length(fake(length)) == ("best length: sentiment 32, ner 32", False)  # no preference
     depth = {"depth": [({"task": "ner", "prompt_layers": "bottom:2"}, 0.5), ({"task": "ner", "prompt_layers": "top:2"},
                                                                              0.7)]}
     assert reproduce.judge_depth(fake(depth))[1] is True
