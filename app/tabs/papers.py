@@ -21,7 +21,7 @@ from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 
 TICK_SECONDS = 5.0
 ALLOW = "PROMPT_LAB_CLAIMS_REPORT"
-VERDICT = {True: "✅ agrees", False: "❌ disagrees", None: "… no verdict yet"}
+VERDICT = {True: "agrees", False: "**disagrees**", None: "no verdict yet"}  # words: emoji fonts are not everywhere
 
 
 def reports_folder() -> Path:
