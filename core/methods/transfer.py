@@ -54,7 +54,7 @@ def transfer_prompts(model, sources: list[str], task: str | None = None, labels:
             for name, param in own.items():
                 if name not in f.keys() or tuple(f.get_slice(name).get_shape()) != tuple(param.shape):
                     raise MethodError(f"init_from: the source runs' prompt '{name}' does not match this run "
-                                      f"(same method, backbone and prompt length are needed)")
+                                      f"(same method, backbone, prompt length and prompt_layers are needed)")
                 if load:
                     found[name].append(read_tensor(f, name))
     key = source_head(files[0].parent, task, labels) if len(files) == 1 else None
