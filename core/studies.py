@@ -281,7 +281,7 @@ def progress(store: RunStore, study: Study) -> dict:
         row = rows.get(point.get("run")) or {}
         status = row.get("status") or ("missing" if point.get("run") else "planned")
         counts[status] = counts.get(status, 0) + 1
-        points.append({**point, "status": status, "metric": row.get("best_metric"),
+        points.append({**point, "status": status, "metric": row.get("best_metric"), "error": row.get("error"),
                        "metric_name": row.get("metric_name"), "wall_time": row.get("wall_time"),
                        "trainable": row.get("trainable"), "share": row.get("share")})
     done = counts.get("finished", 0)

@@ -151,3 +151,15 @@ def test_reparameterization_is_judged_at_each_settings_best_rate():
         ("ner", False, 1e-3, 0.60), ("ner", False, 1e-2, 0.79)]]}
     text, agrees = reproduce.judge_reparameterization(fake(rows))
     assert agrees is True and "sentiment -1.0" in text and "ner -1.0" in text  # not the 1e-2 MLP's collapse
+
+
+def test_a_claim_without_verdict_says_which_runs_failed_and_why(tmp_path):
+    from core.reproduce import judge_all
+    from core.studies import launch
+    store = RunStore(tmp_path / "runs")
+    jobs = JobManager(store, max_concurrent=1)
+    study = launch(jobs, StudySpec(name="few-shot-bitfit", base={"task": "sentiment", "backbone": "tiny-encoder"},
+                                   grid={"method": ["bitfit"]}))
+    store.get(study.points()[0]["run"]).set_status("failed", error="MethodError: no bias terms")
+    (row,) = judge_all(store, [c for c in claims() if c.id == "bitfit-few-shot"], {"few-shot-bitfit": study})
+    assert row["agrees"] is None and "1 run(s) failed: MethodError: no bias terms" in row["lab"]
