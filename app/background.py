@@ -28,6 +28,14 @@ def running(folder: Path) -> bool:
         return False
 
 
+def check_may_start(shared: bool, variable: str, folder: Path, off: str, busy: str) -> None:
+    """ValueError(off) on a shared lab whose operator has not set `variable`; ValueError(busy) while one runs."""
+    if shared and not allowed(variable):
+        raise ValueError(off)
+    if running(folder):
+        raise ValueError(busy)
+
+
 def start(module: str, arguments: list[str], folder: Path, log: str) -> int:
     """`python -m module arguments...` in its own session, output to folder/log. -> its pid."""
     from core.worker import process_start

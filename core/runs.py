@@ -72,6 +72,24 @@ def _read_json(path: Path, default=None):
         return default
 
 
+def read_metrics(folder: Path) -> list[dict]:
+    """A run folder's metrics.jsonl rows; a bad line (junk, or the one being written right now) is skipped
+    alone. A plain function, for readers that hold a folder rather than a store's Run."""
+    try:
+        lines = (folder / "metrics.jsonl").read_bytes().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    rows = []
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, dict) and isinstance(row.get("step"), int):
+            rows.append(row)
+    return rows
+
+
 def _problem_with_json(path: Path, what: str) -> str | None:
     """Why a JSON object file cannot be used, or None."""
     if not path.exists():
@@ -143,19 +161,7 @@ class Run:
 
     def metrics(self) -> list[dict]:
         """Every readable row; a bad line (junk, or the one being written right now) is skipped alone."""
-        try:
-            lines = (self.path / "metrics.jsonl").read_bytes().decode("utf-8", errors="replace").splitlines()
-        except OSError:
-            return []
-        rows = []
-        for line in lines:
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(row, dict) and isinstance(row.get("step"), int):
-                rows.append(row)
-        return rows
+        return read_metrics(self.path)
 
     def final(self) -> dict:
         data = _read_json(self.path / "final.json", {})

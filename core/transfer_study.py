@@ -41,6 +41,7 @@ from core.methods.base import is_prompt
 from core.tasks import family_of, main_metric
 from core.tasks.base import Task
 from core.tasks.cloze import TemplateError
+from core.runs import read_metrics as runs_read_metrics
 
 # -- 1. which pairs qualify for zero-shot transfer ---------------------------------------------------
 
@@ -242,21 +243,8 @@ def transfer_matrix(runs: dict[str, str | Path], max_examples: int | None = None
 # -- 3. transfer as initialisation: pure functions over metrics.jsonl rows ---------------------------
 
 def read_metrics(folder: str | Path) -> list[dict]:
-    """A run folder's metrics.jsonl rows (a line that is not a JSON row with an int step is skipped,
-    as core.runs does: the line being written right now)."""
-    rows = []
-    try:
-        lines = (Path(folder) / "metrics.jsonl").read_text(errors="replace").splitlines()
-    except OSError:
-        return rows
-    for line in lines:
-        try:
-            row = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(row, dict) and isinstance(row.get("step"), int):
-            rows.append(row)
-    return rows
+    """A run folder's metrics.jsonl rows (core.runs' reader: bad lines skipped alone)."""
+    return runs_read_metrics(Path(folder))
 
 
 def dev_curve(rows: list[dict], metric: str) -> list[tuple[int, float]]:

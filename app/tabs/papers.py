@@ -59,8 +59,8 @@ def report_view() -> tuple[str, list[list[str]] | None]:
         return S.PAPERS_NO_REPORT, None
     lab = lab_state.current()
     mode, studies = report_studies(lab.store, folder)
-    done = sum(progress(lab.store, s)["finished"] for s in studies.values())
-    total = sum(progress(lab.store, s)["total"] for s in studies.values())
+    infos = [progress(lab.store, s) for s in studies.values()]  # once a tick: each reads the index
+    done, total = sum(i["finished"] for i in infos), sum(i["total"] for i in infos)
     rows = judge_all(lab.store, claims(), studies)
     line = S.PAPERS_REPORT.format(name=folder.name, mode=mode, done=done, total=total,
                                   state=S.PAPERS_RUNNING if running() else "")
@@ -70,10 +70,7 @@ def report_view() -> tuple[str, list[list[str]] | None]:
 def start(quick: bool) -> str:
     """Start the claims report in its own process, unless one is running. -> a message."""
     lab = lab_state.current()
-    if lab.shared and not background.allowed(ALLOW):
-        raise ValueError(S.PAPERS_OFF)
-    if running():
-        raise ValueError(S.PAPERS_BUSY)
+    background.check_may_start(lab.shared, ALLOW, reports_folder(), off=S.PAPERS_OFF, busy=S.PAPERS_BUSY)
     mode = "quick" if quick else "full"
     out = reports_folder() / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
     background.start("core.reproduce", ["--runs", str(lab.root), "--out", str(out)] + (["--quick"] if quick else []),

@@ -88,10 +88,7 @@ def report_view() -> dict:
 def start(quick: bool) -> str:
     """Start the shipped transfer study in its own process, unless one is running. -> a message."""
     lab = lab_state.current()
-    if lab.shared and not background.allowed(ALLOW):
-        raise ValueError(S.TRANSFER_OFF)
-    if running():
-        raise ValueError(S.TRANSFER_BUSY)
+    background.check_may_start(lab.shared, ALLOW, transfers_folder(), off=S.TRANSFER_OFF, busy=S.TRANSFER_BUSY)
     mode = "quick" if quick else "full"
     out = transfers_folder() / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
     background.start("core.transfer", ["--config", str(PRESET), "--runs", str(lab.root), "--out", str(out)]
