@@ -1,4 +1,4 @@
-"""Plotly figures from run data: live curves, overlaid curves, confusion matrix, template bars.
+"""Plotly figures from run data: live curves, overlaid curves, confusion matrix, template bars, Pareto view.
 
 Inputs are plain rows (metrics.jsonl rows, index rows, score dicts); nothing here reads files.
 """
@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app import strings as S
-from app.render import PALETTE
+from app.render import PALETTE, cost_text, task_label
 
 LAYOUT = dict(template="plotly_white", margin=dict(l=50, r=20, t=40, b=40), height=340,
               legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0))
@@ -58,3 +58,54 @@ def template_bars(results: list[dict], chance: float | None = None) -> go.Figure
     figure.update_layout(**{**LAYOUT, "height": 120 + 36 * max(len(results), 1)}, xaxis_range=[0, 1],
                          xaxis_title=S.TEMPLATES_AXIS, yaxis_autorange="reversed")
     return figure
+
+
+def pareto(groups: list[dict], cost: str) -> go.Figure:
+    """Compare's Pareto view: the best dev metric against a cost, one point per run (coloured by method), one
+    panel per task and metric, each with its front drawn as a staircase (the best metric reachable at or
+    below each cost) through rings around the runs on it. groups: core.compare.frontiers' groups.
+    Trainable counts spanning 100x or more are on a log axis; other costs start at zero."""
+    titles = [S.PARETO_PANEL.format(task=task_label(g["task"]), metric=g["metric_name"] or "metric") for g in groups]
+    figure = make_subplots(rows=len(groups), cols=1, subplot_titles=titles, vertical_spacing=0.32 / len(groups))
+    methods = sorted({r["method"] for g in groups for r in g["runs"]})
+    colors = {m: PALETTE[i % len(PALETTE)] for i, m in enumerate(methods)}
+    legend = set()
+    for row_index, group in enumerate(groups, 1):
+        runs, front = group["runs"], set(group["front"])
+        for method in methods:
+            members = [i for i, r in enumerate(runs) if r["method"] == method]
+            if not members:
+                continue
+            figure.add_trace(go.Scatter(
+                x=[runs[i][cost] for i in members], y=[runs[i]["best_metric"] for i in members], mode="markers",
+                name=method, legendgroup=method, showlegend=method not in legend,
+                marker=dict(color=colors[method], size=11),
+                customdata=[[runs[i]["id"], runs[i]["backbone"], cost_text(cost, runs[i][cost]),
+                             S.ON_FRONT if i in front else ""] for i in members],
+                hovertemplate=f"<b>%{{customdata[0]}}</b><br>{method} · %{{customdata[1]}}<br>"
+                              f"{group['metric_name'] or 'metric'} %{{y:.3f}}<br>{COST_LABELS[cost]} "
+                              "%{customdata[2]}<br>%{customdata[3]}<extra></extra>"), row=row_index, col=1)
+            legend.add(method)
+        points = [runs[i] for i in group["front"]]
+        figure.add_trace(go.Scatter(
+            x=[r[cost] for r in points], y=[r["best_metric"] for r in points], mode="lines+markers", line_shape="hv",
+            line=dict(color="#555", dash="dash", width=1.5), marker=dict(symbol="circle-open", size=19, color="#222",
+                                                                         line=dict(width=2)),
+            name=S.PARETO_FRONT, legendgroup="front",
+            showlegend=row_index == 1, hoverinfo="skip"), row=row_index, col=1)
+        metrics = [r["best_metric"] for r in runs]
+        pad = max(0.02, 0.12 * (max(metrics) - min(metrics)))  # one run (or equal ones) is not a -1..1 axis
+        figure.update_yaxes(title_text=group["metric_name"] or "metric", range=[min(metrics) - pad, max(metrics) + pad],
+                            row=row_index, col=1)
+    values = [r[cost] for g in groups for r in g["runs"]]
+    log = cost == "trainable" and values and min(values) > 0 and max(values) / min(values) >= 100
+    # a log axis labels its decades only (10K, 100K, 1M), not every 2 and 5 between them
+    figure.update_xaxes(title_text=COST_LABELS[cost], type="log" if log else "linear",
+                         **({"dtick": 1} if log else {"rangemode": "tozero"}))
+    # the legend sits right of the panels: above them it would hide under the Plot's label
+    figure.update_layout(**{**LAYOUT, "height": 110 + 290 * len(groups), "margin": dict(l=50, r=20, t=50, b=40),
+                            "legend": dict(orientation="v", yanchor="top", y=1, x=1.02)})
+    return figure
+
+
+COST_LABELS = {"trainable": S.COST_TRAINABLE, "wall_time": S.COST_WALL_TIME, "peak_memory_mb": S.COST_MEMORY}

@@ -328,6 +328,14 @@ def generation_detail(row: dict) -> str:
                                references=refs, scores=scores)
 
 
+def tracker_text(info: dict) -> str:
+    """A run's trackers (core.api.tracker_dashboard): the command that opens each dashboard, and the
+    errors of trackers that stopped (the run went on without them); '' when it reports to none."""
+    lines = [S.TRACKER_DASHBOARD.format(command=command) for command in info.get("commands", [])]
+    lines += [S.TRACKER_ERROR.format(error=error) for error in info.get("errors", [])]
+    return "\n\n".join(lines)
+
+
 def splits_text(final: dict) -> str:
     """final.json's further dev splits (e.g. table-to-text's unseen categories), one line; '' without any."""
     splits = final.get("splits") or {}
@@ -348,3 +356,39 @@ def sample_text(final: dict) -> str:
     if not sample or metric not in sample:
         return ""
     return S.DEV_SAMPLE.format(n=sample["examples"], metric=metric, value=number(sample[metric]))
+
+
+# -- deciding (Compare's Pareto view, config diff and environment) ---------------------------------
+PATH_FIELDS = ("task", "tasks", "init_from")  # config fields that may hold a server path: shown by name
+
+
+def count_text(value: float | None) -> str:
+    """A parameter count, short: 950, 12.3K, 22.7M, 1.2B."""
+    if value is None:
+        return ""
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= size:
+            return f"{value / size:.1f}{unit}"
+    return f"{value:.0f}"
+
+
+def cost_text(cost: str, value: float | None) -> str:
+    """A run's cost as Compare writes it: trainable parameters, wall time or peak memory."""
+    if value is None:
+        return ""
+    return {"trainable": count_text, "wall_time": seconds, "peak_memory_mb": lambda v: f"{v:.0f} MB"}[cost](value)
+
+
+def config_value(field: str, value) -> str:
+    """A config value for the diff table: an uploaded file or run folder by its name, never its server path."""
+    from core.compare import shown  # pure, torch-free
+    if field in PATH_FIELDS:
+        value = [task_label(v) for v in value] if isinstance(value, list) else task_label(value)
+    return shown(value)
+
+
+def left_out_text(left_out: list[tuple[str, str]]) -> str:
+    """The runs the Pareto view could not place, with why; '' when every run is on it."""
+    if not left_out:
+        return ""
+    return S.PARETO_LEFT_OUT.format(runs="; ".join(f"`{run_id}` ({why})" for run_id, why in left_out))

@@ -35,6 +35,10 @@ PROMPT_LAYERS_INFO = "all, top:k, bottom:k, or indices such as 0,1,2 or 0-5 (0 =
 HEAD = "Head (classification)"
 HEAD_INFO = "a new [CLS] head, or the template's label words read by the frozen LM head at [MASK]"
 HEADS = [("[CLS] head", "cls"), ("verbalizer", "verbalizer")]
+LAYOUT = "Layout"
+LAYOUT_INFO = ("lab: the lab's own prompt positions and heads; peft: as PEFT places them, so the run exports as a "
+               "PEFT adapter that loads with the same outputs (Runs tab)")
+LAYOUTS = [("lab", "lab"), ("PEFT-compatible", "peft")]
 LIKE = "Hyperparameters like"
 LIKE_INFO = "take a preset's tuned settings for your data (default: those of its task family)"
 LIKE_NONE = ("its task family's defaults", "")
@@ -52,6 +56,12 @@ MAX_EVAL = "Use only the first N dev examples (0: all)"
 EVAL_EVERY = "Evaluate every N steps (0: about 10 times per run)"
 DOC_STRIDE = "QA: overlap of passage windows (under half of max tokens)"
 PRECISION = "Precision"
+GROUP_BY_LENGTH = "Group batches by length"
+GROUP_BY_LENGTH_INFO = ("batch inputs of similar length together: much less padding, about twice the tokens per "
+                        "second on real data (README, Speed)")
+GRADIENT_CHECKPOINTING = "Gradient checkpointing"
+GRADIENT_CHECKPOINTING_INFO = ("recompute activations in the backward pass: about half the memory of a prompt "
+                               "method, about 1.3-1.5x the time per step")
 DECODING = "Decoding (generation tasks)"
 MAX_NEW_TOKENS = "Max new tokens"
 MAX_NEW_TOKENS_INFO = "most tokens generated per input (0: the task's default)"
@@ -80,6 +90,9 @@ STARTED = "Run `{run}` is queued: it starts as soon as a slot is free. Watch it 
 STARTED_SEEDS = "{n} runs (one per seed) are queued: {runs}. **Compare** shows their mean and spread."
 SEEDS = "Repeat over seeds"
 SEEDS_INFO = "e.g. 1, 2, 3: one run per seed, compared as mean ± spread (empty: one run with the seed above)"
+REPORT_TO = "Experiment trackers"
+REPORT_TO_INFO = ("mirror the run's metrics to TensorBoard and/or trackio (local files, no account); the Runs tab "
+                  "then shows the command that opens the dashboard")
 SEED_GROUPS = "**Over seeds** (runs that differ only in their seed)"
 SEED_GROUP = "| {method} | {n} seeds ({seeds}) | {metric} {mean:.3f} ± {std:.3f} (min {min:.3f}, max {max:.3f}) | {test} |"
 NEED_UPLOAD = "Upload a data file first (CSV, TSV, JSON lines or CoNLL)."
@@ -105,6 +118,9 @@ ABORT = "Abort"
 DELETE = "Delete"
 INSPECT = "Inspect this run"
 DOWNLOADS = "Trained prompt and config"
+PEFT_READY = ("**Export to PEFT:** `{name}` in the downloads above is a {kind} adapter that computes this run's "
+              "outputs. Unzip it and load it with:\n```python\n{code}\n```")
+PEFT_REFUSED = "**Export to PEFT:** not available. {reason}."
 ABORTED = "Run `{run}` aborted."
 DELETED = "Run `{run}` deleted."
 NOT_ACTIVE = "Run `{run}` is {status}; only queued or running runs can be aborted."
@@ -114,6 +130,8 @@ NO_SUCH_RUN = "Run `{run}` no longer exists (deleted from another session?)."
 PICK_RUN = "Pick a run first."
 STATUS_LINE = "**{run}** · {status}"
 FAILED_REASON = "**Why it stopped:** {error}"
+TRACKER_DASHBOARD = "**Dashboard:** `{command}`"
+TRACKER_ERROR = "**Tracker error** (the run itself went on): {error}"
 QUEUED_AT = "queued (#{position})"
 PROGRESS = "step {step} / {total}"
 ETA = " · about {eta} left"
@@ -186,6 +204,23 @@ BASELINE_STARTED = "Started the fine-tuning baseline `{run}` for {task} on {back
 BASELINE_EXISTS = "Fine-tuning run `{run}` ({status}) already covers {task} on {backbone}: shown beside it."
 BASELINE_IS_FT = "Run `{run}` is itself fine-tuning; pick a prompt-method run to compare with it."
 OVERLAY = "Curves, overlaid"
+DECIDE = ("### Deciding\n**Pareto view:** each finished run's best dev metric against what it cost; runs on the "
+          "dashed front are the ones no other run beats on both. Runs of different tasks or metrics are never on one "
+          "front: each task and metric has its own panel.")
+PARETO_COST = "Cost"
+COST_TRAINABLE, COST_WALL_TIME, COST_MEMORY = "trainable parameters", "wall time (s)", "peak memory (MB)"
+PARETO_COSTS = [(COST_TRAINABLE, "trainable"), (COST_WALL_TIME, "wall_time"), (COST_MEMORY, "peak_memory_mb")]
+PARETO = "Metric against cost"
+PARETO_PANEL = "{task} · {metric}"
+PARETO_FRONT = "Pareto front"
+ON_FRONT = "on the Pareto front"
+PARETO_LEFT_OUT = "Not in the Pareto view: {runs}."
+PARETO_GROUPS = "{n} tasks or metrics among the chosen runs: one panel, and one front, each."
+CONFIG_DIFF = "**Settings that differ** (from each run's config.yaml; settings the runs share are left out)"
+CONFIG_SAME = "**Settings:** the chosen runs have the same settings."
+ENVIRONMENT = "**What each run ran with** (recorded when it finished; runs from before the lab recorded it: not recorded)"
+ENVIRONMENT_DIFFERS = "Compared with care: {warnings}."
+SETTING = "setting"
 
 # -- classroom ------------------------------------------------------------------------------
 CLASSROOM_NOTE = (
@@ -252,6 +287,7 @@ STUDY_PROGRESS = "**{name}** (`{study}`, mode {mode}): {done} of {total} runs fi
 STUDY_BEST = "Best so far: {line}, {x} = {value}: **{mean:.1f}** ± {std:.1f} ({metric}, {n} seed(s))"
 STUDY_RESUMED = "Study `{study}`: {n} runs queued again (finished and running ones are kept)."
 STUDY_PROMOTED = "The best point is queued as run `{run}` (a plain run, outside the study)."
+STUDY_DASHBOARD = "**Dashboard of the study's runs:** `{command}`"
 
 # -- papers ------------------------------------------------------------------------------------
 PAPERS_INTRO = ("The seed papers' claims, checked on this lab's backbones. Each claim is a set of studies; the lab "

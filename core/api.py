@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from core.backbones import BackboneError, list_backbones
+from core.compare import COSTS, config_diff, environment_rows, frontiers, version_warnings
 from core.config import PRECISIONS, PROMPT_ENCODERS, PROMPT_INITS, ConfigError, RunConfig, resolve
 from core.config import parse_verbalizer as parse_label_words
 from core.data import DataError, load_task
@@ -25,6 +26,9 @@ from core.seeds import over_seeds, parse_seeds, seed_groups
 from core.studies import NoSuchStudy, StudySpec, StudyStore
 from core.tasks import all_families
 from core.tasks.cloze import TemplateError
+from core.trackers import dashboard as tracker_dashboard
+from core.trackers import installed as installed_trackers
+from core.trackers import study_dashboard
 
 USER_ERRORS = (ConfigError, DataError, MethodError, BackboneError, TemplateError, NoSuchStudy)
 # what a fine-tuning baseline copies from the run it is compared with: same data, budget and inputs
@@ -51,7 +55,7 @@ def catalog() -> dict:
                         for name, spec in METHODS.items()},
             "defaults": RunConfig().to_dict(),
             "choices": {"precision": list(PRECISIONS), "prompt_encoder": list(PROMPT_ENCODERS),
-                        "prompt_init": list(PROMPT_INITS)}}
+                        "prompt_init": list(PROMPT_INITS), "report_to": installed_trackers()}}
 
 
 @functools.lru_cache(maxsize=64)
@@ -148,6 +152,19 @@ def fine_tuning_baseline(jobs: JobManager, run_id: str, owner: str | None = None
     return jobs.submit(RunConfig(**{**shared, "method": "fine-tuning"}), owner=owner), True
 
 
+def peft_export(run_path: str, zip_into: str | None = None) -> dict:
+    """A finished run as a PEFT adapter (core/export.py): {"kind", "code" (the lines that load it), "notes",
+    "zip" (written into `zip_into`, a fresh folder of the caller's, when given)} when PEFT reproduces the run,
+    else {"reason": why not}."""
+    from core.export import ExportError, peft_plan, peft_zip  # torch and transformers load on first use
+    try:
+        plan = peft_plan(run_path)
+        archive = str(peft_zip(run_path, zip_into, plan)) if zip_into else None
+    except ExportError as error:
+        return {"reason": str(error)}
+    return {"kind": plan.kind, "code": plan.code(), "notes": plan.notes, "zip": archive}
+
+
 def confusion_matrix(predictions: list[dict], labels: list[str]) -> list[list[int]]:
     from core.tasks.classification import confusion_matrix as confusion
     return confusion([p["gold"] for p in predictions], [p["predicted"] for p in predictions], labels)
@@ -159,7 +176,7 @@ def study_presets() -> dict[str, str]:
     return {path.stem: path.read_text() for path in sorted(PRESETS.glob("*.yaml"))}
 
 
-__all__ = ["ACTIVE", "NoSuchStudy", "StudySpec", "StudyStore", "study_presets", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
+__all__ = ["COSTS", "config_diff", "environment_rows", "frontiers", "version_warnings", "ACTIVE", "NoSuchStudy", "StudySpec", "StudyStore", "study_presets", "STATUSES", "USER_ERRORS", "JobManager", "NoSuchRun", "Run", "RunConfig", "RunStore", "catalog",
            "budget", "check_fits", "check_visitor_config", "classroom_prompt_run", "confusion_matrix", "fine_tuning_baseline", "over_seeds", "parse_label_words", "parse_seeds", "seed_groups",
-           "predict_text", "preview", "resolve", "resolved", "score_templates", "stream_text", "task_family",
-           "task_info"]
+           "peft_export", "predict_text", "preview", "resolve", "resolved", "score_templates", "stream_text", "task_family",
+           "task_info", "study_dashboard", "tracker_dashboard"]

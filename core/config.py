@@ -23,6 +23,10 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 PROMPT_ENCODERS = ("mlp", "lstm")
 PROMPT_INITS = ("random", "vocab", "text")
 HEADS = ("cls", "verbalizer")  # deep prompts on classification: P-tuning v2's [CLS] head vs the LM head at [MASK]
+# Where prompts sit and what the head reads (core/methods/layout.py): the lab's own way, or PEFT's, which
+# `python -m core.export --format peft` reproduces exactly. Only these methods have a PEFT adapter format.
+LAYOUTS = ("lab", "peft")
+LAYOUT_METHODS = ("prompt-tuning", "prefix-tuning", "p-tuning-v2", "lora")
 MAX_SEED = 2**32 - 1  # numpy's seed range (set_seed seeds numpy too)
 # Numeric fields: (whole number?, allowed, what the message says is allowed). A field typed
 # `... | None` may also be None (unset: the preset's default, or "all" for the example counts).
@@ -189,11 +193,17 @@ class RunConfig:
     head: str | None = _help("deep prompts on classification: cls (a new linear head on [CLS] / the last token) or "
                              "verbalizer (the template's label words scored by the frozen LM head at the mask); "
                              "None takes the method's (cls)")
+    layout: str = _help("where prompts sit and what the task head reads. lab: a shallow prompt after [CLS], cut out "
+                        "before the head; deep prompts at unshifted positions; a linear head on the raw [CLS] / last "
+                        "token. peft: as PEFT (and P-tuning v2's own code) do it: prompts before [CLS], positions "
+                        "shifted by the prompt length, BERT's pooler before the classifier, no bias on a decoder's "
+                        "score; `python -m core.export --format peft` reproduces such a run exactly", "lab")
     prompt_encoder: str = _help("P-tuning prompt encoder: lstm or mlp", "lstm")
     prompt_init: str = _help("shallow prompt init: random, vocab (sampled token embeddings) or text", "random")
     init_text: str = _help("text whose token embeddings start the prompt when prompt_init is 'text'", "")
     init_from: list[str] = _help("soft-prompt transfer: run folders whose trained prompts (averaged) "
-                                 "start this prompt", default_factory=list)
+                                 "start this prompt, or PEFT adapter folders (PROMPT_TUNING, P_TUNING, "
+                                 "PREFIX_TUNING) holding a prompt trained elsewhere", default_factory=list)
     tasks: list[str] = _help("multi-task (P-tuning v2's MPT-2): further tasks (presets, files, hub ids) trained "
                              "together with `task`, sharing one prompt, each with its own head", default_factory=list)
     task_sampling: str = _help("multi-task: which task each batch comes from: proportional (to each task's training "
@@ -222,7 +232,16 @@ class RunConfig:
     weight_decay: float = _help("AdamW weight decay", 0.0)
     eval_every: int | None = _help("evaluate every N steps (default: about 10 times per run)")
     seed: int = _help("random seed for data order and initialisation", 42)
-    precision: str = _help("auto (bf16 on a GPU that has it, else fp32), fp32, bf16 or fp16", "auto")
+    precision: str = _help("auto (bf16 on a GPU that has it, and on a CPU with native bf16 for the methods where "
+                           "it measured faster at the same accuracy: core/train.py; else fp32), fp32, bf16 or fp16",
+                           "auto")
+    group_by_length: bool = _help("training batches of inputs of similar length (transformers' group_by_length: "
+                                  "shuffled groups), so they carry less padding: about 2x the tokens per second on "
+                                  "real data, but a little less learnt in the same steps (README \"Speed\"); "
+                                  "evaluation is always batched longest first", False)
+    gradient_checkpointing: bool = _help("recompute each layer's activations in the backward pass instead of keeping "
+                                         "them: much less memory (most of a prompt method's), about a third more "
+                                         "time per step", False)
     max_train_examples: int | None = _help("use only the first N training examples")
     max_eval_examples: int | None = _help("use only the first N dev examples")
     eval_sample: int | None = _help("evaluate on only the first N dev examples during training, so live curves stay "
@@ -234,6 +253,10 @@ class RunConfig:
     family: str | None = _help("task family for a user file (see core/tasks: classification, tagging, qa, ...); "
                                "inferred from the file if None")
     out: str = _help("folder that holds run folders", "runs")
+    report_to: list[str] = _help("experiment trackers that mirror metrics.jsonl as it is written, as transformers' "
+                                 "report_to: tensorboard and/or trackio (local files, no account), all (both) or none; "
+                                 "wandb, mlflow and other online trackers are refused (core/trackers.py)",
+                                 default_factory=list)
 
     def __post_init__(self):
         def need(ok: bool, message: str):
@@ -250,9 +273,20 @@ class RunConfig:
         need(self.reparameterize is None or isinstance(self.reparameterize, bool),
              f"reparameterize must be true or false (unset: the method's default), got {self.reparameterize!r}")
         need(isinstance(self.tune_backbone, bool), f"tune_backbone must be true or false, got {self.tune_backbone!r}")
+        need(isinstance(self.group_by_length, bool),
+             f"group_by_length must be true or false, got {self.group_by_length!r}")
+        need(isinstance(self.gradient_checkpointing, bool),
+             f"gradient_checkpointing must be true or false, got {self.gradient_checkpointing!r}")
         self.prompt_layers = check_prompt_layers(self.prompt_layers)
         need(self.head is None or self.head in HEADS, f"head must be one of {HEADS} (unset: the method's), "
                                                       f"got {self.head!r}")
+        need(self.layout in LAYOUTS, f"layout must be one of {LAYOUTS}, got {self.layout!r}")
+        need(self.layout == "lab" or self.method in LAYOUT_METHODS,
+             f"layout 'peft' places prompts and heads as PEFT does, and {self.method} has no PEFT adapter format; "
+             f"use layout 'lab' (or one of {', '.join(LAYOUT_METHODS)})")
+        need(self.layout == "lab" or self.prompt_layers in (None, "all"),
+             f"layout 'peft': PEFT's prefix tuning prompts every layer, so prompt_layers must be 'all', "
+             f"got {self.prompt_layers!r}")
         need(self.prompt_encoder in PROMPT_ENCODERS,
              f"prompt_encoder must be one of {PROMPT_ENCODERS}, got {self.prompt_encoder!r}")
         need(self.prompt_init in PROMPT_INITS, f"prompt_init must be one of {PROMPT_INITS}, got {self.prompt_init!r}")
@@ -287,6 +321,8 @@ class RunConfig:
         need(isinstance(self.init_from, list) and all(isinstance(p, str) and p.strip() for p in self.init_from),
              f"init_from must be a run folder or a list of run folders, got {self.init_from!r}")
         self._check_tasks(need)
+        from core.trackers import check_report_to  # core.trackers imports this module
+        self.report_to = check_report_to(self.report_to)
 
     def _check_tasks(self, need) -> None:
         """Multi-task settings: the further tasks are names, none twice, and the method shares a prompt."""
@@ -346,6 +382,8 @@ class RunConfig:
         spec = METHODS.get(self.method)
         read = set(COMMON_FIELDS) | set(spec.knobs if spec else (f.name for f in dataclasses.fields(self))) | {"like"}
         read |= {"tasks", "task_sampling", "sampling_temperature"} if self.tasks else set()
+        # every method reads them (core.setup's batches and model, the recorders)
+        read |= {"group_by_length", "gradient_checkpointing", "report_to"}
         defaults = RunConfig()
         parts = ["python -m core.train"]
         for f in dataclasses.fields(self):
@@ -426,12 +464,15 @@ def check_for_backbone(config: RunConfig, max_positions: int, kind: str, sliding
                               + f" = {span} is above this {kind}'s sliding attention window ({sliding_window}): "
                                 "the last tokens would no longer see the prefix in its sliding-window layers; "
                                 "lower max_length or the prompt length")
-    extra = (config.prompt_length or 0) if config.method in POSITION_TAKING_METHODS else 0
+    takes_positions = config.method in POSITION_TAKING_METHODS or (
+        config.layout == "peft" and config.method in DEEP_PROMPT_METHODS)  # PEFT's layout shifts positions past them
+    extra = (config.prompt_length or 0) if takes_positions else 0
     if config.max_length is None or config.max_length + extra <= max_positions:
         return
     if extra:
-        raise ConfigError(f"max_length {config.max_length} + prompt_length {extra} ({config.method}'s prompt sits in "
-                          f"the input) is above the {max_positions} positions this {kind} allows; "
+        where = "sits in the input" if config.method in POSITION_TAKING_METHODS else "shifts positions (layout peft)"
+        raise ConfigError(f"max_length {config.max_length} + prompt_length {extra} ({config.method}'s prompt {where}) "
+                          f"is above the {max_positions} positions this {kind} allows; "
                           f"lower max_length to {max(max_positions - extra, 0)} or shorten the prompt")
     raise ConfigError(f"max_length {config.max_length} is above the {max_positions} positions this {kind} "
                       f"allows; lower max_length to {max_positions}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from core.backbones import list_backbones
 from core.config import ConfigError
 from core.data import list_presets
+from core.trackers import LOCAL as TRACKERS
 
 # a hub repository id: "name" or "owner/name" (dataset ids such as glue/sst2 have the same shape)
 HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?")
@@ -59,3 +60,8 @@ def check_visitor_config(config, runs_root: Path, uploads: tuple[Path, ...], all
             raise ConfigError(f"init_from '{str(source)[:120]}' is not a run of this lab")
     if Path(config.out).resolve() != runs_root.resolve():
         raise ConfigError("out: runs started from the web lab are kept in the lab's own runs folder")
+    report_to = getattr(config, "report_to", [])
+    if not isinstance(report_to, list) or any(not isinstance(name, str) or name not in TRACKERS for name in report_to):
+        # RunConfig checks it too; this holds even for a config changed after it was built. Trackers write
+        # where the operator decides (core.trackers), never where a visitor says.
+        raise ConfigError(f"report_to: the web lab reports only to {' and '.join(TRACKERS)} (or none)")

@@ -9,6 +9,13 @@ One scheduler per runs folder: `start_background` ticks only while it holds a lo
 second `python app.py` on the same folder serves pages but does not compete; and a run is
 claimed with one SQL update only one process can win, so nothing trains a run twice. A bad row
 (its folder gone, its files junk) is marked failed with the reason and the queue moves on.
+
+The scheduler of `start_background` keeps a warm worker (core/warm.py): a process with torch and the
+lab imported that forks each run's worker, so a run reaches its first metric in about a second instead
+of six. Every run is still a process of its own; the warm process reports its workers' exit codes, so
+deaths are recorded as for cold ones. Runs start cold (`python -m core.worker`) where fork does not
+suit (a GPU, not Linux), with PROMPT_LAB_WARM_WORKER=0, and when the warm process keeps failing.
+While it warms up, queued runs wait for it: it is ready sooner than a cold worker would be.
 """
 from __future__ import annotations
 
@@ -22,11 +29,14 @@ from pathlib import Path
 
 from core.config import RunConfig
 from core.runs import Run, RunStore
+from core.warm import LOG_NAME, LOST, WarmError, WarmWorker
 from core.worker import OOM_HINT, gib, memory_mb, process_start
 
 ROOT = Path(__file__).resolve().parent.parent
 CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE}
 STARTING_SECONDS = 60.0  # a started worker records its pid within seconds; until then it is starting, not dead
+WARM_WAIT = 120.0  # a warm worker not ready by then is given up (queued runs wait for it until then)
+WARM_FAILURES = 3  # warm processes that may fail before this scheduler starts every run cold
 
 try:
     import fcntl
@@ -41,6 +51,21 @@ def default_concurrency() -> int:
         return max(1, torch.cuda.device_count())
     except ImportError:
         return 1
+
+
+def cold_reason() -> str | None:
+    """Why this machine's runs start cold, or None when a warm worker may fork them."""
+    if os.environ.get("PROMPT_LAB_WARM_WORKER", "").strip().lower() in ("0", "false", "no", "off"):
+        return "PROMPT_LAB_WARM_WORKER=0"
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return f"no safe fork on {sys.platform}"  # Windows has none; macOS's frameworks are not fork-safe
+    try:
+        import torch
+        if torch.cuda.device_count() > 0:
+            return "a GPU: CUDA does not survive fork"
+    except ImportError:
+        pass
+    return None
 
 
 def worker_alive(status: dict, run_id: str) -> bool:
@@ -93,9 +118,14 @@ def death_reason(returncode: int, run: Run, oom_before: int | None) -> tuple[str
 
 
 class JobManager:
-    def __init__(self, store: RunStore | None = None, max_concurrent: int | None = None):
+    def __init__(self, store: RunStore | None = None, max_concurrent: int | None = None, warm: bool | None = None):
+        """warm: keep a warm worker (core/warm.py) from the first tick (True), never (False), or, by default,
+        once `start_background` runs and where `cold_reason` finds nothing against it."""
         self.store = store or RunStore()
         self.max_concurrent = max_concurrent or default_concurrency()
+        self.warm = warm
+        self._warm: WarmWorker | None = None
+        self._warm_failures = 0
         self._children: dict[str, tuple[subprocess.Popen, int | None]] = {}  # run id -> (worker, OOM kills then)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -136,9 +166,13 @@ class JobManager:
         Each row is handled on its own: one bad run never stops the others."""
         with self._lock:
             self._reap()
+            if self.warm:
+                self._keep_warm()
             running = 0
             for row in self.store.list(status="running"):
                 running += self._guarded(row["id"], self._check_running)
+            if self._warm is not None and self._warm.alive() and not self._warm.ready.is_set():
+                return  # queued runs wait for the warm worker: it is ready sooner than a cold one would be
             for row in reversed(self.store.list(status="queued")):  # oldest first
                 if running >= self.max_concurrent:
                     break
@@ -169,7 +203,9 @@ class JobManager:
             del self._children[run_id]
             run = Run(self.store, run_id)
             if run.status().get("status") == "running":  # the worker could not say how it ended
-                status, error = death_reason(child.returncode, run, oom_before)
+                status, error = ("interrupted", "the worker ended without recording why, and its exit code was "
+                                 "lost with the warm worker that started it; see worker.log") \
+                    if child.returncode == LOST else death_reason(child.returncode, run, oom_before)
                 self._fail(run_id, error, status)
 
     def _folder(self, run_id: str) -> Run | None:
@@ -214,11 +250,66 @@ class JobManager:
         if not self.store.claim(run_id):  # another scheduler took it, or it was aborted meanwhile
             return False
         run.set_status("running", step=0)
-        with open(run.path / "worker.log", "ab") as log:
-            child = subprocess.Popen([sys.executable, "-m", "core.worker", str(run.path.resolve())], cwd=ROOT,
-                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self._children[run_id] = (child, oom_kills())  # the worker writes its own pid into status.json
+        oom_before = oom_kills()
+        child = self._fork_warm(run)
+        if child is None:
+            with open(run.path / "worker.log", "ab") as log:
+                child = subprocess.Popen([sys.executable, "-m", "core.worker", str(run.path.resolve())], cwd=ROOT,
+                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._children[run_id] = (child, oom_before)  # the worker writes its own pid into status.json
         return True
+
+    # -- the warm worker (core/warm.py) -----------------------------------------------------------
+    def _fork_warm(self, run: Run):
+        """The run's worker forked by the warm worker, or None: start it cold. A request the warm process
+        may have received but did not answer is never retried cold (two workers could train the run):
+        the run fails with the reason instead. Either way the warm process is replaced."""
+        warm = self._warm
+        if warm is None or not warm.ready.is_set() or not warm.alive():
+            return None
+        try:
+            return warm.fork(run.path.resolve())
+        except WarmError as error:
+            self._lost_warm(str(error))
+            if not error.sent:
+                return None
+            raise RuntimeError(f"{error}; the run did not start, run it again") from None
+
+    def _lost_warm(self, why: str) -> None:
+        print(f"job scheduler: {why}; the warm worker is restarted", file=sys.stderr)
+        self._warm.stop()
+        self._warm = None
+        self._warm_failures += 1
+
+    def _keep_warm(self) -> None:
+        """Start the warm worker, or a new one when it died or never got ready; give up after WARM_FAILURES."""
+        warm = self._warm
+        if warm is not None:
+            if not warm.alive():
+                self._lost_warm(f"the warm worker ended (exit code {warm.process.poll()}); see "
+                                f"{self.store.root / LOG_NAME}")
+            elif not warm.ready.is_set() and time.time() - warm.started > WARM_WAIT:
+                self._lost_warm(f"the warm worker was not ready after {WARM_WAIT:g} s")
+            else:
+                return
+        if self._warm_failures >= WARM_FAILURES:
+            print(f"job scheduler: the warm worker failed {self._warm_failures} times; runs start cold",
+                  file=sys.stderr)
+            self.warm = False
+            return
+        try:
+            self._warm = WarmWorker(self.store.root / LOG_NAME)
+        except OSError as error:  # e.g. the runs folder is read-only: its log cannot be written
+            print(f"job scheduler: cannot start the warm worker: {error}", file=sys.stderr)
+            self._warm_failures += 1
+
+    def stop_warm(self) -> None:
+        """End the warm worker (runs it started go on) and start further runs cold."""
+        with self._lock:
+            self.warm = False
+            if self._warm is not None:
+                self._warm.stop()
+                self._warm = None
 
     def holds_scheduler_lock(self) -> bool:
         """Take (or keep) the runs folder's scheduler lock; False while another process has it."""
@@ -238,9 +329,15 @@ class JobManager:
         return True
 
     def start_background(self, every: float = 1.0) -> None:
-        """Tick forever in a daemon thread (idempotent), while this process holds the scheduler lock."""
+        """Tick forever in a daemon thread (idempotent), while this process holds the scheduler lock; with a
+        warm worker unless `warm` said no or `cold_reason` finds one."""
         if self._thread and self._thread.is_alive():
             return
+        if self.warm is None:
+            why = cold_reason()
+            self.warm = why is None
+            if why:
+                print(f"job scheduler: runs start cold ({why})", file=sys.stderr)
 
         def loop():
             waiting_said = False

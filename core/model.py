@@ -7,6 +7,12 @@ A method fills up to three slots, each optional:
 Shallow prompts are cut out of the hidden states before the head, so token tagging and
 QA heads stay aligned with the input tokens (PEFT's prompt tuning misaligns them).
 
+Two layouts (RunConfig.layout). lab: a shallow prompt goes after [CLS] on encoders, and deep prompts
+leave the input's positions as they are (explicit position_ids 0..T-1). peft: as PEFT and P-tuning v2's
+own code place them: a shallow prompt before everything, and deep prompts shift the input's positions by
+the prompt length (the backbone counts positions from the cache's length), so a run exports exactly
+(core/export.py); its sequence heads are the Auto classes' own (core/methods/layout.py).
+
 Generation (head NextToken) asks the whole language model for its logits instead, and `generate`
 decodes with the same prompt in place at every step: a shallow prompt as input embeddings, deep
 prefixes as the cache `generate` starts from (decoders) or prepended in their attention modules
@@ -26,10 +32,13 @@ from core.tasks.base import IGNORE
 
 class PromptModel(nn.Module):
     def __init__(self, backbone, head: nn.Module, input_prompt: nn.Module | None = None,
-                 token_prompt: nn.Module | None = None, deep_prompt: nn.Module | None = None, cloze=None):
+                 token_prompt: nn.Module | None = None, deep_prompt: nn.Module | None = None, cloze=None,
+                 layout: str = "lab"):
         """cloze: the template + verbalizer the inputs are written into (hand-written prompts,
-        P-tuning, BitFit's null prompt), or None for plain inputs read by a task head."""
+        P-tuning, BitFit's null prompt), or None for plain inputs read by a task head.
+        layout: "lab" or "peft", where prompts sit and which positions the input takes (above)."""
         super().__init__()
+        self.layout = layout
         self.backbone = backbone.model  # registered: its parameters are part of this model
         self.kind = backbone.kind
         self.head, self.input_prompt, self.token_prompt, self.deep_prompt = head, input_prompt, token_prompt, deep_prompt
@@ -48,7 +57,8 @@ class PromptModel(nn.Module):
             embeds = self.token_prompt(embeds, batch["prompt_mask"], batch.get("prompt_group"))
         at = n = 0
         if self.input_prompt is not None:
-            at = 1 if self.kind == "encoder" else 0  # after [CLS]: the sequence head still reads [CLS]
+            # lab: after [CLS], so the sequence head still reads [CLS]; peft: first, as PEFT prepends it
+            at = 1 if self.kind == "encoder" and self.layout == "lab" else 0
             embeds, mask, extra = self.input_prompt(embeds, mask, extra, at)
             n = self.input_prompt.length
         if self.deep_prompt is not None and self._prompt_sites:
@@ -58,12 +68,12 @@ class PromptModel(nn.Module):
             extra[self._cache_argument] = self.deep_prompt(batch_size)
             prefix_mask = torch.ones(batch_size, self.deep_prompt.length, dtype=mask.dtype, device=mask.device)
             mask = torch.cat([prefix_mask, mask], dim=1)  # the mask covers prefix + sequence
-            # explicit positions: without them every position shifts by the prefix length
-            extra["position_ids"] = torch.arange(length, device=input_ids.device).expand(batch_size, -1)
+            if self.layout == "lab":  # explicit positions: without them every position shifts by the prefix length
+                extra["position_ids"] = torch.arange(length, device=input_ids.device).expand(batch_size, -1)
         if getattr(self.head, "reads_logits", False):
             return self._next_token(embeds, mask, extra, batch["labels"], n)
         hidden = self.backbone.base_model(inputs_embeds=embeds, attention_mask=mask, **extra).last_hidden_state
-        if n:
+        if n and not getattr(self.head, "pools_prompt", False):  # PEFT's pooled head reads position 0 as it is
             hidden = torch.cat([hidden[:, :at], hidden[:, at + n:]], dim=1)  # drop prompt positions
         return self.head(hidden, batch)
 
@@ -100,9 +110,10 @@ class PromptModel(nn.Module):
         if self.deep_prompt is None:  # with inputs_embeds, generate returns the new tokens only
             return self.backbone.generate(inputs_embeds=embeds, attention_mask=mask, **options)
         # deep prefixes: the cache generate starts from (one row per beam), the mask covers prefix + input,
-        # and positions count real tokens from 0 as in training (left padding sits at 0, masked)
+        # and positions count real tokens from 0 as in training (left padding sits at 0, masked), from the
+        # prompt length under PEFT's layout
         batch = input_ids.shape[0]
-        positions = (mask.cumsum(dim=-1) - 1).clamp(min=0)
+        positions = (mask.cumsum(dim=-1) - 1).clamp(min=0) + (self.deep_prompt.length if self.layout == "peft" else 0)
         mask = torch.cat([mask.new_ones(batch, self.deep_prompt.length), mask], dim=1)
         out = self.backbone.generate(input_ids=input_ids, attention_mask=mask, position_ids=positions,
                                      **{self._cache_argument: self.deep_prompt(batch * num_beams)}, **options)
@@ -116,9 +127,13 @@ class PromptModel(nn.Module):
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:
         """Only what training changed (the prompt, the head, the trained backbone parts), as copies:
-        on CPU `.cpu()` would share the live weights, and a kept 'best' state would keep changing."""
+        on CPU `.cpu()` would share the live weights, and a kept 'best' state would keep changing.
+        Also the frozen parts the run fixed for itself outside the backbone (modules marked `saved_frozen`:
+        PEFT's layout's pooler), without which the run's outputs could not be rebuilt or exported."""
+        kept = {f"{prefix}.{name}" for prefix, module in self.named_modules() if getattr(module, "saved_frozen", False)
+                for name, _ in module.named_parameters()}
         return {name: p.detach().cpu().clone().contiguous() for name, p in self.named_parameters()
-                if p.requires_grad}
+                if p.requires_grad or name in kept}
 
     def load_trainable(self, state: dict[str, torch.Tensor]) -> None:
         own = dict(self.named_parameters())

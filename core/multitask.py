@@ -37,7 +37,7 @@ from core.backbones import load_backbone
 from core.config import ConfigError, RunConfig, check_for_backbone, check_step_budget, planned_steps
 from core.data import load_task
 from core.methods import build_model, transfer_prompts
-from core.setup import Prepared, Setup, checked_config, encoded
+from core.setup import Prepared, Setup, checked_config, checkpoint_activations, encoded
 from core.tasks import family_of
 
 MEAN = "mean_main"  # the run's metric: the mean of the tasks' main metrics
@@ -168,6 +168,8 @@ def setups(config: RunConfig, given=None, weights: bool = True, max_rows: int | 
         models = [build_model(one.replace(init_from=[]), backbone, task) for one, task in zip(configs, tasks)]
     model = models[0]
     model.head = TaskHeads({key: m.head for key, m in zip(keys, models)})
+    if config.gradient_checkpointing:
+        checkpoint_activations(model, backbone)
     if config.init_from:  # soft-prompt transfer into the shared prompt (heads start fresh)
         transfer_prompts(model, config.init_from)
     return [TaskSetup(one, task, family_of(task), backbone, model, index=i, key=key, source=source, cloze=m.cloze)

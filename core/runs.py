@@ -225,14 +225,29 @@ class RunRecorder(Recorder):
 
     def __init__(self, run: Run):
         self.run = run
+        self.trackers = None  # core.trackers.Trackers: the config's report_to, mirroring every row
 
     def start(self, config, family, total_steps, share, warning):
         self.run.set_status("running", step=0, total_steps=total_steps, started=time.time(), share=share,
                             warning=warning, family=family)
         self.run.store.update_index(self.run.id, family=family, share=share, wait=0.5)
+        self._start_trackers(config, family, total_steps, share, warning)
+
+    def _start_trackers(self, config, *info) -> None:
+        """Trackers never fail a run: their errors are recorded (status.json `tracker_errors`), and where
+        they write (`trackers`) tells the lab which dashboard command to show."""
+        if not getattr(config, "report_to", None):
+            return
+        from core.trackers import Trackers
+        self.trackers = Trackers(self.run, on_error=lambda errors: self.run.set_status(
+            self.run.status().get("status", "running"), tracker_errors=errors))
+        self.trackers.start(config, *info)
+        self.run.set_status("running", trackers=self.trackers.where)
 
     def log(self, row, total_steps):
-        self.run.log_metrics(row)
+        self.run.log_metrics(row)  # the truth first; the trackers mirror it
+        if self.trackers is not None:
+            self.trackers.log(row, total_steps)
         if any(key.startswith("dev_") for key in row):  # progress at checkpoints, as the curves grow
             self.run.set_status("running", step=row["step"], total_steps=total_steps)
 
@@ -246,6 +261,10 @@ class RunRecorder(Recorder):
             predictions = next(iter(predictions.values()), None)
         if predictions is not None:
             self.run.write_predictions(predictions)
+        if self.trackers is not None:
+            self.trackers.finish(final, weights, predictions)
+            if self.trackers.errors:  # also in the final metrics the caller gets back
+                final["tracker_errors"] = list(self.trackers.errors)
         self.run.write_final(final)
         if "diverged" not in final:
             self.run.set_status("finished", step=final["steps"])

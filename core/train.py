@@ -22,6 +22,7 @@ from functools import partial
 
 import torch
 from accelerate import Accelerator
+from accelerate.state import AcceleratorState
 from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup
 
@@ -29,6 +30,7 @@ from core.config import RunConfig
 from core.model import count_parameters, format_share
 from core.runs import Recorder
 from core.setup import Prepared, evaluate, prepare
+from core.versions import environment
 
 
 class Diverged(RuntimeError):
@@ -37,15 +39,54 @@ class Diverged(RuntimeError):
 
 
 def precision(config: RunConfig) -> str:
+    """accelerate's mixed_precision for a run. auto: bf16 autocast on a GPU that supports it; on a CPU with
+    native bf16 arithmetic (AVX512-BF16 or AMX) for the methods where bench/speed.py measured it faster
+    (0.64-0.91x the step time) at the same dev metric (README "Speed"); fp32 elsewhere, as emulated bf16 is
+    slower than fp32. The trained parameters stay fp32 either way (autocast computes matmuls in bf16 only)."""
     if config.precision != "auto":
         return {"fp32": "no"}.get(config.precision, config.precision)
-    return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+    if torch.cuda.is_available():
+        return "bf16" if torch.cuda.is_bf16_supported() else "no"
+    return "bf16" if config.method in CPU_BF16_METHODS and cpu_has_native_bf16() else "no"
+
+
+# Methods whose dev metric after 200 steps on minilm-l6 was the same in bf16 as in fp32 (within 0.4 points).
+# Not prompt-tuning (-8.8 with seed 42, +1.6 with seed 7) or p-tuning (at chance either way): their only
+# trained parameters enter at the input embeddings, and until a measurement says bf16 is as good there,
+# auto keeps them in fp32.
+CPU_BF16_METHODS = frozenset({"fine-tuning", "manual-prompt", "prefix-tuning", "p-tuning-v2", "bitfit", "lora"})
+
+
+def accelerator_for(config: RunConfig) -> Accelerator:
+    """accelerate's Accelerator at the run's precision. Its state is one per process and refuses another
+    precision once set; a worker trains one run, but runs trained one after another in one process (tests,
+    `--in-process` benchmarks) may differ in precision (auto picks by method), so a stale state is reset."""
+    mixed = precision(config)
+    state = AcceleratorState._shared_state  # accelerate has no public way to ask or reset (its own tests do this)
+    if state and state.get("_mixed_precision", mixed) != mixed:
+        AcceleratorState._reset_state(reset_partial_state=True)
+    return Accelerator(mixed_precision=mixed, gradient_accumulation_steps=config.grad_accum)
+
+
+def cpu_has_native_bf16() -> bool:
+    """Does this CPU compute bf16 natively (AVX512-BF16 or AMX tiles)? torch's own probe (cpuinfo), else
+    Linux's CPU flags."""
+    probes = [getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
+    if all(probe is not None for probe in probes):
+        return any(probe() for probe in probes)
+    try:
+        flags = next((line for line in open("/proc/cpuinfo") if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def peak_memory_mb() -> float:
+    """The run's peak memory: on a GPU, the most its tensors took (reset when train() starts); on a CPU the
+    process's peak resident memory (Linux counts it in KiB), loaded model included."""
     if torch.cuda.is_available():
         return torch.cuda.max_memory_allocated() / 2**20
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bool = True, task=None,
@@ -56,7 +97,7 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
         torch.cuda.reset_peak_memory_stats()
     p = prepared or prepare(config, task)
     s, config, total_steps = p.setup, p.setup.config, p.total_steps
-    accelerator = Accelerator(mixed_precision=precision(config), gradient_accumulation_steps=config.grad_accum)
+    accelerator = accelerator_for(config)
     trainable = [param for param in s.model.parameters() if param.requires_grad]
     optimizer = torch.optim.AdamW(trainable or [torch.nn.Parameter(torch.zeros(1))], lr=config.lr,
                                   weight_decay=config.weight_decay)
@@ -124,6 +165,7 @@ def train(config: RunConfig, recorder: Recorder | None = None, show_progress: bo
              "share": format_share(n_trainable, n_total), "steps": step,
              "seconds_per_step": train_seconds / step if step else None,
              "wall_time": time.time() - started, "peak_memory_mb": peak_memory_mb(),
+             "environment": environment(accelerator.device, accelerator.mixed_precision),  # core/versions.py
              **({"diverged": diverged} if diverged else {}),
              **({"data_report": p.data_report} if p.data_report else {})}
     predictions = None

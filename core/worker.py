@@ -1,9 +1,11 @@
 """Worker process for one run: `python -m core.worker <run folder>`.
 
-Started by core.jobs once the run is claimed; trains it and records how it ended. Any Python
-failure, out-of-memory included, marks the run failed with the reason (and, for memory, the
-numbers); SIGTERM or SIGINT (abort) marks it aborted. Deaths the worker cannot record itself
-(SIGKILL, the kernel's OOM killer, a native crash) are recorded by the scheduler from the exit code.
+Started by core.jobs once the run is claimed, as a process of its own: `python -m core.worker` (cold),
+or forked from the warm worker, which runs this same `main` (core/warm.py). Trains the run and
+records how it ended. Any Python failure, out-of-memory included, marks the run failed with the
+reason (and, for memory, the numbers); SIGTERM or SIGINT (abort) marks it aborted. Deaths the worker
+cannot record itself (SIGKILL, the kernel's OOM killer, a native crash) are recorded by the scheduler
+from the exit code (a forked worker's comes through the warm worker).
 """
 from __future__ import annotations
 

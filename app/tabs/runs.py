@@ -1,5 +1,6 @@
 """Runs tab: every run with its status, a progress bar with step/ETA, live loss and dev-metric
-curves, abort, delete and downloads.
+curves, abort, delete and downloads (the run's files, and its PEFT adapter as a zip with the lines
+that load it, or the reason PEFT cannot reproduce the run).
 
 A gr.Timer ticks `refresh`, which reads only the SQLite index, status.json and metrics.jsonl, and
 sends a component only when what it shows has changed (signatures kept in a per-tab gr.State),
@@ -21,6 +22,9 @@ from app.errors import INPUT_ERRORS, error_box, info_box, message_of
 from app.render import (MEAN_MAIN, best_text, main_metric, progress, progress_html, run_choice, runs_table,
                         sample_text, seconds, splits_text, task_curves, task_label, task_rows)
 from core.api import Run, catalog
+from core.api import peft_export  # a finished run as a PEFT adapter (core/export.py)
+from app.render import tracker_text  # trackers (core/trackers.py): the dashboard's command, their errors
+from core.api import tracker_dashboard
 
 TICK_SECONDS = 2.0
 COLUMN_WIDTHS = ["19%", "9%", "8%", "9%", "9%", "7%", "10%", "11%", "7%", "11%"]
@@ -35,22 +39,55 @@ def metric_name(row: dict) -> str | None:
     return row.get("metric_name") or cat["task_metrics"].get(row.get("task") or "") or family.get("main_metric")
 
 
-def exported_copies(run) -> list[str]:
+def exported_copies(run, folder: Path | None = None) -> list[str]:
     """Copies of the run's downloadable files in a fresh temp folder: Gradio serves those, never the
     runs folder itself (index, worker logs, uploads, other visitors' data)."""
-    folder = Path(tempfile.mkdtemp(prefix=f"prompt-lab-{run.id}-"))
+    folder = folder or Path(tempfile.mkdtemp(prefix=f"prompt-lab-{run.id}-"))
     return [str(shutil.copy(path, folder / path.name)) for path in run.exported_files()]
 
 
-def run_view(run_id: str | None, owner: str | None = None) -> dict:
-    """Everything the detail panel shows for one run: {"status", "progress", "figure", "files", "signature"}."""
+def download_view(run, state: str) -> tuple[list[str], str]:
+    """-> (the files offered for download, the Export-to-PEFT panel). A finished run's PEFT adapter is zipped
+    beside the copies, in the same fresh temp folder (named by the run id, which the store checked), from the
+    run this visitor may see; the panel shows the lines that load it, or why PEFT cannot reproduce the run."""
+    if state not in ("finished", "failed") or not run.weights.exists():
+        return [], ""
+    folder = Path(tempfile.mkdtemp(prefix=f"prompt-lab-{run.id}-"))
+    files = exported_copies(run, folder)
+    if state != "finished":
+        return files, ""
+    info = peft_export(str(run.path), zip_into=str(folder))
+    if "reason" in info:
+        return files, S.PEFT_REFUSED.format(reason=info["reason"])
+    notes = "".join(f"\n- {note}" for note in info["notes"])
+    return files + [info["zip"]], S.PEFT_READY.format(name=Path(info["zip"]).name, kind=info["kind"],
+                                                      code=info["code"]) + notes
+
+
+def run_downloads(run_id: str | None, owner: str | None) -> tuple[list[str], str]:
+    """download_view for a run this visitor may see (nothing for any other id)."""
+    lab = lab_state.current()
+    try:
+        run = lab.run(run_id, owner) if run_id else None
+    except KeyError:
+        run = None
+    if run is None:
+        return [], ""
+    row = next(iter(lab.store.list(id=run_id)), {})
+    return download_view(run, row.get("status") or run.status().get("status", "queued"))
+
+
+def run_view(run_id: str | None, owner: str | None = None, downloads: bool = True) -> dict:
+    """Everything the detail panel shows for one run: {"status", "progress", "figure", "files", "export",
+    "signature"}; downloads=False leaves out the files and the export panel (the timer's tick builds them only
+    when the run or its state changes: `run_downloads`)."""
     if not run_id:
-        return {"status": S.NO_RUNS, "progress": "", "figure": None, "files": [], "signature": None}
+        return {"status": S.NO_RUNS, "progress": "", "figure": None, "files": [], "export": "", "signature": None}
     lab = lab_state.current()
     try:
         run = lab.run(run_id, owner)
     except KeyError as error:
-        return {"status": error_box(message_of(error)), "progress": "", "figure": None, "files": [],
+        return {"status": error_box(message_of(error)), "progress": "", "figure": None, "files": [], "export": "",
                 "signature": (str(run_id)[:80], "missing", 0)}
     status, rows = run.status(), run.metrics()
     row = next(iter(lab.store.list(id=run_id)), {})
@@ -67,7 +104,8 @@ def run_view(run_id: str | None, owner: str | None = None) -> dict:
     final = run.final() if state in ("finished", "failed") else {}
     if final.get("evaluation"):
         lines.append(S.EVALUATION.format(text=final["evaluation"]))
-    lines += [line for line in (splits_text(final), sample_text(final)) if line]
+    lines += [line for line in (splits_text(final), sample_text(final), tracker_text(tracker_dashboard(status)))
+              if line]
     damage = run.damage()
     if damage and "damaged" not in (error or ""):
         lines.append(S.DAMAGED.format(run=run_id, damage=damage))
@@ -77,9 +115,9 @@ def run_view(run_id: str | None, owner: str | None = None) -> dict:
     series = task_curves(run_id, rows)  # a multi-task run: one curve per task
     metric = main_metric([r for _, part in series for r in part],
                          None if metric_name(row) == MEAN_MAIN and len(series) > 1 else metric_name(row))
-    files = exported_copies(run) if state in ("finished", "failed") and run.weights.exists() else []
+    files, export = download_view(run, state) if downloads else ([], "")
     return {"status": "\n\n".join(lines), "progress": progress_html(fraction, text, state),
-            "figure": plots.curves(series, metric) if rows else None, "files": files,
+            "figure": plots.curves(series, metric) if rows else None, "files": files, "export": export,
             "signature": (run_id, state, len(rows))}
 
 
@@ -94,7 +132,7 @@ def index_signature(index: list[dict]) -> tuple:
     return tuple((r["id"], r["status"], r.get("step"), r.get("best_metric"), r.get("error")) for r in index)
 
 
-PARTS = ("table", "picker", "status", "progress", "plot", "files")
+PARTS = ("table", "picker", "status", "progress", "plot", "files", "export")
 
 
 def refresh(selected: str | None, seen: dict | None, owner: str | None = None) -> tuple[dict, dict]:
@@ -116,11 +154,11 @@ def refresh(selected: str | None, seen: dict | None, owner: str | None = None) -
     if tuple(ids) != seen.get("ids") or selected != seen.get("selected"):
         out["picker"] = {"choices": [run_choice(r) for r in index], "value": selected}
         seen["ids"], seen["selected"] = tuple(ids), selected
-    view = run_view(selected, owner)
+    view = run_view(selected, owner, downloads=False)
     if "run" not in seen or view["signature"] != seen["run"]:
         out.update(status=view["status"], progress=view["progress"], plot=view["figure"])
         if view["signature"] is None or seen.get("run") is None or view["signature"][:2] != seen["run"][:2]:
-            out["files"] = view["files"]
+            out["files"], out["export"] = run_downloads(selected, owner)  # copies and a zip: only when they change
         seen["run"] = view["signature"]
     elif selected and any(r["id"] == selected and r["status"] == "running" for r in index):
         out["progress"] = view["progress"]  # the ETA moves even between metric rows
@@ -207,7 +245,8 @@ def build() -> dict[str, gr.components.Component]:
     c["progress"] = gr.HTML(elem_id="runs-progress")
     c["plot"] = gr.Plot(label=S.CURVES, elem_id="runs-plot", visible=False)
     c["files"] = gr.File(label=S.DOWNLOADS, file_count="multiple", interactive=False, visible=False)
-    outputs = [c["table"], c["selected"], c["status"], c["progress"], c["plot"], c["files"], c["seen"]]
+    c["export"] = gr.Markdown(elem_id="runs-export")
+    outputs = [c["table"], c["selected"], c["status"], c["progress"], c["plot"], c["files"], c["export"], c["seen"]]
 
     def on_tick(selected, seen, request: gr.Request):
         out, seen = refresh(selected, seen, visitors.owner(request))

@@ -18,7 +18,7 @@ from app import lab as lab_state
 from app import strings as S
 from app import visitors
 from app.errors import INPUT_ERRORS, error_box, info_box, message_of
-from core.api import NoSuchStudy, StudySpec, StudyStore, check_visitor_config, study_presets
+from core.api import NoSuchStudy, StudySpec, StudyStore, check_visitor_config, study_dashboard, study_presets
 
 TICK_SECONDS = 3.0
 MAX_WEB_RUNS = int(os.environ.get("PROMPT_LAB_MAX_STUDY_RUNS") or 60)  # one study from the web lab
@@ -89,6 +89,8 @@ def study_view(study_id: str | None, owner: str | None = None) -> dict:
         best = summary["best"]
         lines.append(S.STUDY_BEST.format(line=best["line"], x=plan.x, value=best["x"], mean=100 * best["mean"],
                                          std=100 * best["std"], n=best["n"], metric=best["metric_name"] or ""))
+    started = [p["run"] for p in info["points"] if p.get("run") and p["status"] not in ("queued", "missing")]
+    lines += [S.STUDY_DASHBOARD.format(command=command) for command in study_dashboard(lab.store, started)]
     rows = table(info, plan)
     signature = tuple((p.get("run"), p["status"], p.get("metric")) for p in info["points"])
     figure = ablation_figure(summary, S.STUDY_PLOT.format(name=plan.name, x=plan.x)) if summary["lines"] else None

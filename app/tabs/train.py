@@ -27,14 +27,15 @@ FIELDS = ["source", "preset", "upload", "family", "hub_id", "backbone", "method"
           "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init", "lora_rank", "lr",
           "epochs", "max_steps", "batch_size", "seed", "max_length", "max_train_examples", "max_eval_examples",
           "eval_every", "doc_stride", "precision", "warmup_ratio", "weight_decay", "verbalizer", "like", "seeds",
-          "max_new_tokens", "num_beams", "repetition_penalty", "eval_sample", "prompt_layers", "head"]
+          "max_new_tokens", "num_beams", "repetition_penalty", "eval_sample", "prompt_layers", "head",
+          "layout", "report_to", "group_by_length", "gradient_checkpointing"]
 # optional counts: 0 (what an empty gr.Number shows) means "not set"
 OPTIONAL = ("max_steps", "max_train_examples", "max_eval_examples", "eval_every", "max_new_tokens", "eval_sample")
 INTEGERS = ("prompt_length", "lora_rank", "max_steps", "batch_size", "seed", "max_length", "max_train_examples",
             "max_eval_examples", "eval_every", "doc_stride", "max_new_tokens", "num_beams", "eval_sample")
 # The form's widgets for settings only some methods read; each method's `knobs` (core) say which it reads.
 KNOB_FIELDS = ("prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
-               "lora_rank", "verbalizer", "prompt_layers", "head")
+               "lora_rank", "verbalizer", "prompt_layers", "head", "layout")
 # Settings only a generation task reads (core.methods.base.COMMON_FIELDS: every method passes them on).
 DECODING = ("max_new_tokens", "num_beams", "repetition_penalty", "eval_sample")
 # Knobs the task preset and the method have defaults for: refilled when the task or method changes.
@@ -124,7 +125,9 @@ def config_from_form(values: dict, resolve_defaults: bool = False) -> RunConfig:
                   precision=values["precision"] or defaults["precision"],
                   warmup_ratio=values["warmup_ratio"] or 0.0, weight_decay=values["weight_decay"] or 0.0,
                   like=(values.get("like") or None) if values.get("source") in ("upload", "hub") else None,
-                  out=lab_state.current().out())
+                  report_to=values.get("report_to") or [], out=lab_state.current().out(),
+                  group_by_length=bool(values.get("group_by_length")),
+                  gradient_checkpointing=bool(values.get("gradient_checkpointing")))
     for name, shown in method_knobs(values["method"]).items():
         if not shown:
             continue
@@ -262,8 +265,8 @@ def _refill_updates(values: dict, keep: tuple[str, ...] = ()) -> list:
 
 
 KNOB_OUTPUTS = ["prompt_length", "reparameterize", "prompt_encoder", "tune_backbone", "template", "prompt_init",
-                "lora_rank", "verbalizer", "prompt_layers", "head", "lr", "epochs", "batch_size", "max_length",
-                "max_new_tokens", "eval_sample"]
+                "lora_rank", "verbalizer", "prompt_layers", "head", "layout", "lr", "epochs", "batch_size",
+                "max_length", "max_new_tokens", "eval_sample"]
 
 
 def build() -> dict[str, gr.components.Component]:
@@ -316,6 +319,8 @@ def build() -> dict[str, gr.components.Component]:
                                                 info=S.PROMPT_LAYERS_INFO, visible=shown["prompt_layers"])
                 c["head"] = gr.Radio(S.HEADS, value=start["head"], label=S.HEAD, info=S.HEAD_INFO,
                                      visible=shown["head"])
+                c["layout"] = gr.Radio(S.LAYOUTS, value=start["layout"], label=S.LAYOUT, info=S.LAYOUT_INFO,
+                                       visible=shown["layout"])
             with gr.Accordion(S.DECODING, open=True, visible=form_family(start) == "generation",
                               elem_id="train-decoding") as c["decoding"]:
                 with gr.Row():
@@ -347,6 +352,14 @@ def build() -> dict[str, gr.components.Component]:
                     c["warmup_ratio"] = gr.Number(start["warmup_ratio"], label=S.WARMUP)
                     c["weight_decay"] = gr.Number(start["weight_decay"], label=S.WEIGHT_DECAY)
                     c["seeds"] = gr.Textbox(start["seeds"], label=S.SEEDS, info=S.SEEDS_INFO)
+                with gr.Row():
+                    c["group_by_length"] = gr.Checkbox(start["group_by_length"], label=S.GROUP_BY_LENGTH,
+                                                       info=S.GROUP_BY_LENGTH_INFO)
+                    c["gradient_checkpointing"] = gr.Checkbox(start["gradient_checkpointing"],
+                                                              label=S.GRADIENT_CHECKPOINTING,
+                                                              info=S.GRADIENT_CHECKPOINTING_INFO)
+                c["report_to"] = gr.CheckboxGroup(choices["report_to"], value=start["report_to"], label=S.REPORT_TO,
+                                                  info=S.REPORT_TO_INFO, visible=bool(choices["report_to"]))
             c["button"] = gr.Button(S.TRAIN_BUTTON, variant="primary", elem_id="train-button")
             c["message"] = gr.Markdown(elem_id="train-message")
         with gr.Column(scale=2):

@@ -17,6 +17,10 @@ Two ablation knobs (P-tuning v2, Liu et al., 2022):
                  same indices in encoder self-, decoder self- and cross-attention).
   head           cls (a new linear [CLS]/last-token head) or verbalizer (the preset's template, its label
                  words scored by the backbone's frozen LM head at [MASK] / the last position).
+
+Positions: the lab hands the input its own positions 0..T-1 under the prefix; layout 'peft' lets the
+backbone count them from the cache's length (P..P+T-1), as PEFT and P-tuning v2's code do, with the Auto
+classes' heads (core/methods/layout.py), so the run exports as a PREFIX_TUNING adapter (core/export.py).
 """
 import torch
 from torch import nn
@@ -24,8 +28,8 @@ from transformers import DynamicCache
 
 from core.methods.attention_prefix import AttentionPrefixError, attention_modules, set_prefixes, use_prefix_attention
 from core.config import prompt_layer_indices
-from core.methods.base import (MethodError, cloze_for, is_head, is_prompt, set_trainable, task_head,
-                               verbalizer_head)
+from core.methods.base import MethodError, cloze_for, is_prompt, set_trainable, verbalizer_head
+from core.methods.layout import head_for, is_trained_head
 from core.model import PromptModel
 from core.tasks import family_of
 
@@ -81,9 +85,9 @@ def build_deep(config, backbone, task, reparameterize: bool) -> PromptModel:
         prompt = DeepPrompt(config.prompt_length, backbone.num_layers, backbone.num_kv_heads, backbone.head_dim,
                             backbone.hidden_size, reparameterize, config.dropout, init_std)
     head, cloze = deep_head(config, backbone, task)
-    model = PromptModel(backbone, head, deep_prompt=prompt, cloze=cloze)
+    model = PromptModel(backbone, head, deep_prompt=prompt, cloze=cloze, layout=config.layout)
     # the verbalizer's LM head is the backbone's own (names backbone.*): frozen like the rest of it
-    set_trainable(model, lambda n, _: is_prompt(n) or is_head(n))
+    set_trainable(model, lambda n, _: is_prompt(n) or is_trained_head(n))
     return model
 
 
@@ -101,7 +105,7 @@ def deep_head(config, backbone, task):
     """-> (head, cloze): the family's plain head, or (head 'verbalizer', P-tuning v2's comparison) the
     LM head reading the preset template's label words, with the template the inputs are written into."""
     if (config.head or "cls") == "cls":
-        return task_head(config, backbone, task), None
+        return head_for(config, backbone, task), None
     family = family_of(task)
     if not (family.cloze and family.head == "sequence"):
         reason = ("it already reads the LM head over the whole vocabulary" if family.head == "vocab"

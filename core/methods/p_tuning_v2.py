@@ -12,4 +12,5 @@ def build(config, backbone, task):
 
 SPEC = register(MethodSpec(
     "p-tuning-v2", "deep prompts in every layer, no reparameterisation, [CLS]/token heads, frozen backbone", build,
-    knobs=("prompt_length", "reparameterize", "prompt_layers", "head", "template", "verbalizer", "init_from")))
+    knobs=("prompt_length", "reparameterize", "prompt_layers", "head", "template", "verbalizer", "init_from",
+           "layout")))

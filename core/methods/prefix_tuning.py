@@ -11,4 +11,5 @@ def build(config, backbone, task):
 
 SPEC = register(MethodSpec(
     "prefix-tuning", "deep key/value prefixes in every layer through an MLP, frozen backbone", build,
-    knobs=("prompt_length", "reparameterize", "prompt_layers", "head", "template", "verbalizer", "init_from")))
+    knobs=("prompt_length", "reparameterize", "prompt_layers", "head", "template", "verbalizer", "init_from",
+           "layout")))

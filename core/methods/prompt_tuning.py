@@ -2,13 +2,16 @@
 
 Unlike PEFT, the prompt goes after [CLS] on encoders (so the [CLS] head still reads [CLS],
 as in P-tuning v2's shallow baseline) and its positions are cut out of the hidden states
-before the head, so token tagging and QA heads stay aligned with the input tokens.
+before the head, so token tagging and QA heads stay aligned with the input tokens. With layout
+'peft' it goes first and the sequence head is the Auto class's, as PEFT has them (core/methods/layout.py),
+so the run exports as a PROMPT_TUNING adapter (core/export.py).
 Init: random, vocab (embeddings of sampled frequent tokens) or text (embeddings of init_text).
 """
 import torch
 from torch import nn
 
-from core.methods.base import MethodSpec, is_head, is_prompt, register, set_trainable, task_head
+from core.methods.base import MethodSpec, is_prompt, register, set_trainable
+from core.methods.layout import head_for, is_trained_head
 from core.model import PromptModel
 
 
@@ -43,12 +46,12 @@ def initial_prompt(config, backbone) -> torch.Tensor:
 
 
 def build(config, backbone, task) -> PromptModel:
-    model = PromptModel(backbone, task_head(config, backbone, task),
-                        input_prompt=InputPrompt(initial_prompt(config, backbone)))
-    set_trainable(model, lambda n, _: is_prompt(n) or is_head(n))
+    model = PromptModel(backbone, head_for(config, backbone, task),
+                        input_prompt=InputPrompt(initial_prompt(config, backbone)), layout=config.layout)
+    set_trainable(model, lambda n, _: is_prompt(n) or is_trained_head(n))
     return model
 
 
 SPEC = register(MethodSpec(
     "prompt-tuning", "shallow soft prompt on the input embeddings, frozen backbone", build,
-    knobs=("prompt_length", "prompt_init", "init_text", "init_from")))  # its positions: config.check_for_backbone
+    knobs=("prompt_length", "prompt_init", "init_text", "init_from", "layout")))  # its positions: config.check_for_backbone

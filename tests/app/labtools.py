@@ -111,15 +111,19 @@ class AppProcess:
 
 
 def kill_workers(runs: Path) -> None:
-    """Tests clean up after themselves: SIGKILL every worker still running for this runs folder."""
+    """Tests clean up after themselves: SIGKILL every worker still running for this runs folder (cold ones
+    by their command line, those the warm worker forked by pid and start time, as the scheduler knows them)."""
+    from core.jobs import worker_alive
     for status in runs.glob("*/status.json"):
-        pid = json.loads(status.read_text()).get("pid")
+        record = json.loads(status.read_text())
+        pid = record.get("pid")
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace") if pid else ""
         except OSError:
             continue
-        if "core.worker" in cmdline and status.parent.name in cmdline:
-            os.kill(pid, signal.SIGKILL)
+        forked = record.get("runner") == "worker" and worker_alive(record, status.parent.name)
+        if pid != os.getpid() and (("core.worker" in cmdline and status.parent.name in cmdline) or forked):
+            os.kill(pid, signal.SIGKILL)  # never this process: some tests run a worker's main in it
 
 
 def wait_for(predicate, timeout: float = 60, every: float = 0.25, what: str = "condition"):

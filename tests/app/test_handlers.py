@@ -66,7 +66,7 @@ def test_method_knobs_follow_the_catalog():
     assert train.method_knobs("p-tuning-v2") == {"prompt_length": True, "reparameterize": True, "prompt_encoder": False,
                                                  "tune_backbone": False, "template": True, "prompt_init": False,
                                                  "lora_rank": False, "verbalizer": True, "prompt_layers": True,
-                                                 "head": True}  # template + label words: head 'verbalizer'
+                                                 "head": True, "layout": True}  # template + label words: head 'verbalizer'
     assert not train.method_knobs("prompt-tuning")["prompt_layers"] and not train.method_knobs("lora")["head"]
     assert train.method_knobs("p-tuning")["prompt_encoder"] and not train.method_knobs("p-tuning")["reparameterize"]
     assert not train.method_knobs("fine-tuning")["prompt_length"]
@@ -85,6 +85,14 @@ def test_deep_prompt_depth_and_head_reach_the_config_and_the_preview(lab):
     assert share["all"] != share["top:1"]  # fewer layers, fewer trainable parameters
     assert "top:5" in train.preview_view({**TINY_FORM, "prompt_layers": "top:5"})[0]  # tiny-encoder has 2 layers
     assert train.config_from_form({**TINY_FORM, "method": "lora", "prompt_layers": "top:1"}).prompt_layers is None
+
+
+def test_the_peft_layout_reaches_the_config_only_for_methods_with_a_peft_format(lab):
+    config = train.config_from_form({**TINY_FORM, "layout": "peft"})
+    assert config.layout == "peft"
+    assert "--layout peft" in train.preview_view({**TINY_FORM, "layout": "peft"})[2]
+    assert not train.method_knobs("p-tuning")["layout"] and not train.method_knobs("fine-tuning")["layout"]
+    assert train.config_from_form({**TINY_FORM, "method": "fine-tuning", "layout": "peft"}).layout == "lab"
 
 
 def test_refill_takes_the_presets_defaults_for_the_method_and_previews(lab):

@@ -16,7 +16,7 @@ from core.runs import RunStore
 from labtools import wait_for  # noqa: F401  (tests/app is on sys.path: see conftest.py)
 
 ROOT = Path(__file__).resolve().parents[2]
-INDEX_FILES = ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm", ".scheduler.lock")
+INDEX_FILES = ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm", ".scheduler.lock", ".warm-worker.log")
 
 
 def tiny_config(root: Path, **changes) -> RunConfig:
@@ -61,16 +61,20 @@ def status_of(root: Path, run_id: str) -> dict:
 
 
 def kill_workers(root: Path) -> None:
-    """SIGKILL every worker or CLI process still recorded as running in this runs folder."""
+    """SIGKILL every worker or CLI process still recorded as running in this runs folder (a worker forked by
+    the warm worker has the warm process's command line: it is recognised by its pid and start time)."""
+    from core.jobs import worker_alive
     for status in root.glob("*/status.json"):
         try:
-            pid = json.loads(status.read_text()).get("pid")
+            record = json.loads(status.read_text())
+            pid = record.get("pid")
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace") if pid else ""
         except (OSError, ValueError, AttributeError):
             continue
-        if ("core.worker" in cmdline and status.parent.name in cmdline) or \
-                ("core.train" in cmdline and str(root) in cmdline):
-            os.kill(pid, signal.SIGKILL)
+        forked = record.get("pid_start") is not None and worker_alive(record, status.parent.name)
+        if pid != os.getpid() and (("core.worker" in cmdline and status.parent.name in cmdline) or forked or
+                                   ("core.train" in cmdline and str(root) in cmdline)):
+            os.kill(pid, signal.SIGKILL)  # never this process: some tests run a worker's main in it
 
 
 def python(code: str, **kwargs) -> subprocess.Popen:
