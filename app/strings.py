@@ -60,8 +60,8 @@ GROUP_BY_LENGTH = "Group batches by length"
 GROUP_BY_LENGTH_INFO = ("batch inputs of similar length together: much less padding, about twice the tokens per "
                         "second on real data (README, Speed)")
 GRADIENT_CHECKPOINTING = "Gradient checkpointing"
-GRADIENT_CHECKPOINTING_INFO = ("recompute activations in the backward pass: about half the memory of a prompt "
-                               "method, about 1.3-1.5x the time per step")
+GRADIENT_CHECKPOINTING_INFO = ("recompute activations in the backward pass: half or less of a prompt method's "
+                               "training memory, for about 1.3-1.6x the time per step (README, Speed)")
 DECODING = "Decoding (generation tasks)"
 MAX_NEW_TOKENS = "Max new tokens"
 MAX_NEW_TOKENS_INFO = "most tokens generated per input (0: the task's default)"
