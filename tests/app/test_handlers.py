@@ -95,6 +95,16 @@ def test_the_peft_layout_reaches_the_config_only_for_methods_with_a_peft_format(
     assert train.config_from_form({**TINY_FORM, "method": "fine-tuning", "layout": "peft"}).layout == "lab"
 
 
+def test_the_speed_checkboxes_reach_the_config_and_the_command(lab):
+    plain = train.config_from_form(TINY_FORM)
+    assert (plain.group_by_length, plain.gradient_checkpointing) == (False, False)  # the defaults
+    for method in ("fine-tuning", "p-tuning-v2"):  # every method reads them
+        form = {**TINY_FORM, "method": method, "group_by_length": True, "gradient_checkpointing": True}
+        config = train.config_from_form(form)
+        assert config.group_by_length and config.gradient_checkpointing
+        assert "--group-by-length true --gradient-checkpointing true" in train.preview_view(form)[2]
+
+
 def test_refill_takes_the_presets_defaults_for_the_method_and_previews(lab):
     out = train.refill({**TINY_FORM, "lr": 123.0, "epochs": 99})
     assert out["knobs"]["lr"] == pytest.approx(1e-2) and out["knobs"]["epochs"] == 8  # sentiment's p-tuning-v2
