@@ -23,7 +23,6 @@ import argparse
 import dataclasses
 import json
 import math
-import multiprocessing
 import statistics
 import sys
 import time
@@ -31,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.fresh_process import in_fresh_process  # noqa: E402
 
 MODES = ("methods", "lowdata", "extrapolation")
 PRESETS = ("table-to-text", "summarization")
@@ -116,15 +117,7 @@ def run(config: dict, args) -> dict:
         if args.in_process:  # peak memory is then this process's so far
             _DONE[key] = train_once(config, args.evals)
         else:
-            ctx = multiprocessing.get_context("spawn")
-            queue = ctx.Queue()
-            child = ctx.Process(target=_child, args=(config, args.evals, queue))
-            child.start()
-            try:
-                _DONE[key] = queue.get(timeout=7200)
-            except Exception:  # noqa: BLE001 - the child died (killed, out of memory) without an answer
-                _DONE[key] = {"error": f"worker exited with code {child.exitcode}"}
-            child.join()
+            _DONE[key] = in_fresh_process(_child, (config, args.evals), timeout=7200)
     return _DONE[key]
 
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.fresh_process import in_fresh_process  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data"
 PRESETS = ["sentiment", "nli", "ner", "qa", "qa-v2"]
 STEPS = {"sentiment": 100, "nli": 100, "ner": 100, "qa": 80, "qa-v2": 80}
@@ -46,16 +47,7 @@ def _train_in_child(config_dict: dict, real: str | None, sizes: tuple[int, int],
 
 
 def run_one(config: dict, real: str | None = None, sizes=(0, 0)) -> dict:
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_train_in_child, args=(config, real, sizes, queue))
-    child.start()
-    try:
-        result = queue.get(timeout=1800)
-    except Exception:  # noqa: BLE001 - the child died (killed, out of memory) without an answer
-        result = {"error": f"worker exited with code {child.exitcode}"}
-    child.join()
-    return result
+    return in_fresh_process(_train_in_child, (config, real, sizes), timeout=1800)
 
 
 def row(task: str, method: str, result: dict) -> str:

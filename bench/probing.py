@@ -32,7 +32,6 @@ import argparse
 import collections
 import dataclasses
 import json
-import multiprocessing
 import statistics
 import sys
 import time
@@ -40,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.fresh_process import in_fresh_process  # noqa: E402
 LAMA = ROOT.parent / "shared" / "data" / "lama"
 
 MODES = ("lama", "templates")
@@ -210,15 +211,7 @@ def run(config: dict, data: dict, args) -> dict:
         if args.in_process:
             _DONE[key] = train_once(config, data)
         else:
-            ctx = multiprocessing.get_context("spawn")
-            queue = ctx.Queue()
-            child = ctx.Process(target=_child, args=(config, data, args.threads, queue))
-            child.start()
-            try:
-                _DONE[key] = queue.get(timeout=7200)
-            except Exception:  # noqa: BLE001 - the child died (killed, out of memory) without an answer
-                _DONE[key] = {"error": f"worker exited with code {child.exitcode}"}
-            child.join()
+            _DONE[key] = in_fresh_process(_child, (config, data, args.threads), timeout=7200)
         print(f"  [{config['method']} {config['backbone']} {config['task']}"
               + (f" template {config['template']}" if "template" in config else "")
               + f"] {_DONE[key].get('error', 'done')}", file=sys.stderr, flush=True)

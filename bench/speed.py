@@ -24,9 +24,9 @@ Every measurement runs in a fresh process (spawn), so its memory and threads are
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
-import multiprocessing
 import os
 import platform
 import statistics
@@ -37,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.fresh_process import in_fresh_process  # noqa: E402
 
 METHODS = ["fine-tuning", "manual-prompt", "prompt-tuning", "p-tuning", "prefix-tuning", "p-tuning-v2", "bitfit",
            "lora"]
@@ -69,16 +71,7 @@ def measure(args, function: str, **kwargs) -> dict:
             return globals()[function](**kwargs)
         except Exception as error:  # noqa: BLE001
             return {"error": f"{type(error).__name__}: {error}"}
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_child, args=(function, kwargs, args.threads, queue))
-    child.start()
-    try:
-        result = queue.get(timeout=3600)
-    except Exception:  # noqa: BLE001 - the child died (killed, out of memory) without an answer
-        result = {"error": f"worker exited with code {child.exitcode}"}
-    child.join()
-    return result
+    return in_fresh_process(_child, (function, kwargs, args.threads), timeout=3600)
 
 
 # -- what each child measures ----------------------------------------------------------------------------------
@@ -145,25 +138,32 @@ def padded_size(lengths: list[int], batch_size: int) -> int:
                                                                                                batch_size))
 
 
-def train_counting_tokens(config: dict, data: str, n_train: int, n_dev: int) -> dict:
-    """Table 2: train on real data counting the tokens of every batch drawn, then time one evaluation pass.
-    Tokens per second: real tokens (not padding) of the timed steps over their seconds (step_seconds)."""
+@contextlib.contextmanager
+def evaluation_order(longest_first: bool):
+    """core.setup's evaluation order: longest first (the lab's), or file order (the lab before it)."""
     import core.setup
-    from core.config import RunConfig
-    from core.setup import prepare, run_model
-    from core.train import train
     sorted_order = core.setup.longest_first
-    if not config.get("group_by_length"):  # before: evaluation in file order too, as the lab did before
+    if not longest_first:
         core.setup.longest_first = lambda features: list(range(len(features)))
     try:
-        return _train_counting_tokens(config, data, n_train, n_dev, prepare, run_model, train)
+        yield
     finally:
         core.setup.longest_first = sorted_order
 
 
-def _train_counting_tokens(config, data, n_train, n_dev, prepare, run_model, train) -> dict:
+def train_counting_tokens(config: dict, data: str, n_train: int, n_dev: int) -> dict:
+    """Table 2: train on real data counting the tokens of every batch drawn, then time one evaluation pass.
+    Tokens per second: real tokens (not padding) of the timed steps over their seconds (step_seconds).
+    Before (group_by_length off) evaluates in file order too, as the lab did before."""
+    with evaluation_order(longest_first=bool(config.get("group_by_length"))):
+        return _train_counting_tokens(config, data, n_train, n_dev)
+
+
+def _train_counting_tokens(config: dict, data: str, n_train: int, n_dev: int) -> dict:
     import core.setup
     from core.config import RunConfig
+    from core.setup import prepare, run_model
+    from core.train import train
     p = prepare(RunConfig(**config), real_task(data, n_train, n_dev))
     real, padded = [], []
     draw = p.batches

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.fresh_process import in_fresh_process  # noqa: E402
 
 METHODS = ("fine-tuning", "prompt-tuning", "prefix-tuning", "p-tuning-v2", "bitfit", "lora")
 HEADER = ["method", "lr", "budget", "trainable", "dev F1", "P", "R", "F1 A0", "F1 A1", "F1 AM-TMP", "s/step",
@@ -89,16 +90,7 @@ def _child(config: dict, queue) -> None:
 def run(config: dict, in_process: bool) -> dict:
     if in_process:
         return train_once(config)
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_child, args=(config, queue))
-    child.start()
-    try:
-        result = queue.get(timeout=7200)
-    except Exception:  # noqa: BLE001 - the child died (killed, out of memory) without an answer
-        result = {"error": f"worker exited with code {child.exitcode}"}
-    child.join()
-    return result
+    return in_fresh_process(_child, (config,), timeout=7200)
 
 
 def row(method: str, r: dict) -> list[str]:

@@ -22,17 +22,9 @@ from core.config import RunConfig  # noqa: E402
 from core.jobs import JobManager, cold_reason, worker_alive  # noqa: E402
 from core.runs import Run, RunStore  # noqa: E402
 from core.warm import LOG_NAME, LOST, WarmChild, WarmWorker  # noqa: E402
-from reltools import index_rows, kill_workers, status_of, tiny_config, wait_for  # noqa: E402
+from reltools import index_rows, root, status_of, tiny_config, wait_for  # noqa: E402,F401
 
 KILLED = "the worker was killed by SIGKILL (the kernel's out-of-memory killer also sends it); "
-
-
-@pytest.fixture
-def root(tmp_path):
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    yield folder
-    kill_workers(folder)
 
 
 @pytest.fixture(scope="module")

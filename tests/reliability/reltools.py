@@ -1,5 +1,6 @@
 """Helpers for the reliability tests: a tiny run's config, a byte-level snapshot of a runs folder
-(to prove that nothing but the run under test changed), the raw index rows, and worker clean-up."""
+(to prove that nothing but the run under test changed), the raw index rows, worker clean-up, and the
+`root` fixture (a runs folder whose workers are killed afterwards)."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,8 @@ import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
+
+import pytest
 
 from core.config import RunConfig
 from core.runs import RunStore
@@ -112,3 +115,12 @@ def sigterm(cli: subprocess.Popen) -> str:
             cli.kill()
             cli.wait()
     return err
+
+
+@pytest.fixture
+def root(tmp_path):
+    """A throwaway runs folder whose workers are killed afterwards."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    yield folder
+    kill_workers(folder)
